@@ -1,0 +1,698 @@
+//! The data set: every record of a township (or county) in one value, and
+//! its validation as a whole.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::assign::Assignment;
+use crate::cadre::{Cadre, DutySpan, Team, TeamKind};
+use crate::household::Household;
+use crate::org::{Unit, UnitKind};
+use crate::problem::{Code, Location, Problem, Report};
+use crate::visit::Visit;
+
+/// Every record of a township (or a county): units, households, cadres,
+/// teams, duty status, assignments and visits. Plain data; call
+/// [`Dataset::validate`] to check it as a whole.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dataset {
+    /// The administrative tree and the grid overlay.
+    #[serde(default)]
+    pub units: Vec<Unit>,
+    /// The households.
+    #[serde(default)]
+    pub households: Vec<Household>,
+    /// The cadres.
+    #[serde(default)]
+    pub cadres: Vec<Cadre>,
+    /// Village work teams, work stations and grid teams.
+    #[serde(default)]
+    pub teams: Vec<Team>,
+    /// Duty status over time.
+    #[serde(default)]
+    pub duty: Vec<DutySpan>,
+    /// Who covers which household, over time.
+    #[serde(default)]
+    pub assignments: Vec<Assignment>,
+    /// Visits and contacts.
+    #[serde(default)]
+    pub visits: Vec<Visit>,
+}
+
+/// Where each record of a [`Dataset`] came from, when it was read from
+/// files: `households[i]` came from `households[i]`'s location here. A
+/// collection left empty makes validation fall back to JSON paths such as
+/// `households[3]`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Sources {
+    /// One location a unit.
+    pub units: Vec<Location>,
+    /// One location a household.
+    pub households: Vec<Location>,
+    /// One location a cadre.
+    pub cadres: Vec<Location>,
+    /// One location a team.
+    pub teams: Vec<Location>,
+    /// One location a duty span.
+    pub duty: Vec<Location>,
+    /// One location an assignment.
+    pub assignments: Vec<Location>,
+    /// One location a visit.
+    pub visits: Vec<Location>,
+}
+
+/// Options of [`Dataset::validate`].
+///
+/// ```
+/// use minqing::dataset::ValidateOptions;
+/// use chrono::NaiveDate;
+/// let opts = ValidateOptions::new(NaiveDate::from_ymd_opt(2024, 6, 30).unwrap())
+///     .min_station_members(4);
+/// assert_eq!(opts.today, NaiveDate::from_ymd_opt(2024, 6, 30).unwrap());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidateOptions {
+    /// The day of the check: nothing may have happened after it. Passed in,
+    /// never read from the clock.
+    pub today: NaiveDate,
+    /// The fewest members a work station must have (seed 003: at least 3,
+    /// ranked first, second, third responsible).
+    pub min_station_members: usize,
+}
+
+impl ValidateOptions {
+    /// Options for a check on `today`, with the seeds' defaults.
+    pub fn new(today: NaiveDate) -> Self {
+        ValidateOptions {
+            today,
+            min_station_members: 3,
+        }
+    }
+
+    /// Sets the fewest members a work station must have.
+    pub fn min_station_members(mut self, n: usize) -> Self {
+        self.min_station_members = n;
+        self
+    }
+}
+
+struct Ctx<'a> {
+    sources: Option<&'a Sources>,
+    report: Report,
+}
+
+impl Ctx<'_> {
+    fn loc(&self, coll: &'static str, i: usize, field: Option<&str>) -> Location {
+        let base = self
+            .sources
+            .and_then(|s| {
+                let v = match coll {
+                    "units" => &s.units,
+                    "households" => &s.households,
+                    "cadres" => &s.cadres,
+                    "teams" => &s.teams,
+                    "duty" => &s.duty,
+                    "assignments" => &s.assignments,
+                    _ => &s.visits,
+                };
+                v.get(i).cloned()
+            })
+            .unwrap_or_else(|| Location::default().at_path(format!("{coll}[{i}]")));
+        match field {
+            Some(f) if base.field.is_none() => base.with_field(f),
+            _ => base,
+        }
+    }
+
+    fn push(&mut self, code: Code, loc: Location, record: String, zh: String, en: String) {
+        let mut loc = loc;
+        loc.record = Some(record);
+        self.report.push(Problem::new(code, loc, zh, en));
+    }
+}
+
+impl Dataset {
+    /// An empty data set.
+    pub fn new() -> Self {
+        Dataset::default()
+    }
+
+    /// Checks the data set as a whole and returns every problem at once:
+    /// duplicate IDs, dangling references, units that do not nest, cycles,
+    /// overlapping assignments and duty spans, visits before registration or
+    /// after `opts.today`. Problems name records by JSON path
+    /// (`visits[12]`); use [`Dataset::validate_with_sources`] to name file
+    /// and line instead.
+    ///
+    /// ```
+    /// use minqing::prelude::*;
+    /// use chrono::NaiveDate;
+    /// let mut ds = Dataset::new();
+    /// ds.units.push(Unit::new(UnitId::new("V1")?, UnitKind::Village));
+    /// ds.households.push(Household::new(HouseholdId::new("H1")?, UnitId::new("V2")?, Residency::Resident));
+    /// let report = ds.validate(&ValidateOptions::new(NaiveDate::from_ymd_opt(2024, 6, 30).unwrap()));
+    /// assert_eq!(report.codes(), vec![Code::HouseholdUnknownVillage]);
+    /// assert_eq!(report.problems[0].location.path.as_deref(), Some("households[0]"));
+    /// # Ok::<(), minqing::id::IdError>(())
+    /// ```
+    pub fn validate(&self, opts: &ValidateOptions) -> Report {
+        self.run_validation(opts, None)
+    }
+
+    /// As [`Dataset::validate`], locating each problem by `sources` (file
+    /// and line of each record, as the CSV readers return them).
+    pub fn validate_with_sources(&self, opts: &ValidateOptions, sources: &Sources) -> Report {
+        self.run_validation(opts, Some(sources))
+    }
+
+    fn run_validation(&self, opts: &ValidateOptions, sources: Option<&Sources>) -> Report {
+        let mut cx = Ctx {
+            sources,
+            report: Report::new(),
+        };
+        let units = self.check_units(&mut cx);
+        let households = self.check_households(&mut cx, &units, opts);
+        let cadres = self.check_cadres(&mut cx, &units);
+        self.check_teams(&mut cx, &units, &cadres, opts);
+        self.check_duty(&mut cx, &cadres);
+        self.check_assignments(&mut cx, &households, &cadres, opts);
+        self.check_visits(&mut cx, &households, &cadres, opts);
+        cx.report
+    }
+
+    fn check_units<'a>(&'a self, cx: &mut Ctx) -> HashMap<&'a str, &'a Unit> {
+        let mut by_id: HashMap<&str, &Unit> = HashMap::with_capacity(self.units.len());
+        for (i, u) in self.units.iter().enumerate() {
+            if by_id.insert(u.id.as_str(), u).is_some() {
+                cx.push(
+                    Code::UnitDuplicateId,
+                    cx.loc("units", i, Some("unit_id")),
+                    format!("unit {}", u.id),
+                    format!("单位编号 {} 重复", u.id),
+                    format!("unit ID {} appears more than once", u.id),
+                );
+                // keep the first one as the unit of that ID
+                let first = self.units.iter().find(|x| x.id == u.id).expect("present");
+                by_id.insert(u.id.as_str(), first);
+            }
+        }
+        for (i, u) in self.units.iter().enumerate() {
+            let Some(parent_id) = &u.parent else { continue };
+            match by_id.get(parent_id.as_str()) {
+                None => cx.push(
+                    Code::UnitUnknownParent,
+                    cx.loc("units", i, Some("parent_id")),
+                    format!("unit {}", u.id),
+                    format!("单位 {} 的上级 {} 不存在", u.id, parent_id),
+                    format!(
+                        "unit {} names parent {}, which does not exist",
+                        u.id, parent_id
+                    ),
+                ),
+                Some(p) if !u.kind.may_nest_in(p.kind) => cx.push(
+                    Code::UnitBadNesting,
+                    cx.loc("units", i, Some("parent_id")),
+                    format!("unit {}", u.id),
+                    format!(
+                        "{}（{}）不能隶属于{}（{}）",
+                        u.id,
+                        u.kind.zh(),
+                        p.id,
+                        p.kind.zh()
+                    ),
+                    format!(
+                        "{} ({}) cannot sit under {} ({})",
+                        u.id, u.kind, p.id, p.kind
+                    ),
+                ),
+                Some(_) => {}
+            }
+        }
+        // cycles: walk up from every unit; a walk longer than the number of
+        // units, or one that meets its start, is a cycle. Report each cycle
+        // once, at its first member in file order.
+        let mut reported: HashSet<&str> = HashSet::new();
+        for (i, u) in self.units.iter().enumerate() {
+            let mut seen: Vec<&str> = vec![u.id.as_str()];
+            let mut cur = u;
+            let mut cyclic = false;
+            while let Some(p) = cur.parent.as_ref().and_then(|p| by_id.get(p.as_str())) {
+                if p.id == u.id {
+                    cyclic = true;
+                    break;
+                }
+                if seen.contains(&p.id.as_str()) || seen.len() > self.units.len() {
+                    break; // a cycle above u, reported at its own members
+                }
+                seen.push(p.id.as_str());
+                cur = p;
+            }
+            if cyclic && seen.iter().all(|s| !reported.contains(s)) {
+                reported.extend(seen.iter().copied());
+                let path = seen.join(" → ");
+                cx.push(
+                    Code::UnitCycle,
+                    cx.loc("units", i, Some("parent_id")),
+                    format!("unit {}", u.id),
+                    format!("单位上下级关系成环：{path} → {}", u.id),
+                    format!("units form a cycle: {path} → {}", u.id),
+                );
+            }
+        }
+        by_id
+    }
+
+    fn check_households<'a>(
+        &'a self,
+        cx: &mut Ctx,
+        units: &HashMap<&str, &Unit>,
+        opts: &ValidateOptions,
+    ) -> HashMap<&'a str, &'a Household> {
+        let mut by_id: HashMap<&str, &Household> = HashMap::with_capacity(self.households.len());
+        for (i, h) in self.households.iter().enumerate() {
+            let rec = format!("household {}", h.id);
+            if by_id.contains_key(h.id.as_str()) {
+                cx.push(
+                    Code::HouseholdDuplicateId,
+                    cx.loc("households", i, Some("household_id")),
+                    rec.clone(),
+                    format!("户编号 {} 重复", h.id),
+                    format!("household ID {} appears more than once", h.id),
+                );
+            } else {
+                by_id.insert(h.id.as_str(), h);
+            }
+            match units.get(h.village.as_str()) {
+                None => cx.push(
+                    Code::HouseholdUnknownVillage,
+                    cx.loc("households", i, Some("village_id")),
+                    rec.clone(),
+                    format!("户 {} 所属村 {} 不存在", h.id, h.village),
+                    format!(
+                        "household {} names village {}, which does not exist",
+                        h.id, h.village
+                    ),
+                ),
+                Some(u) if u.kind != UnitKind::Village => cx.push(
+                    Code::HouseholdNotAVillage,
+                    cx.loc("households", i, Some("village_id")),
+                    rec.clone(),
+                    format!(
+                        "户 {} 的 village_id {} 是{}，不是村",
+                        h.id,
+                        h.village,
+                        u.kind.zh()
+                    ),
+                    format!(
+                        "household {}: {} is a {}, not a village",
+                        h.id, h.village, u.kind
+                    ),
+                ),
+                Some(_) => {}
+            }
+            if let Some(r) = h.registered_on {
+                if r > opts.today {
+                    cx.push(
+                        Code::HouseholdFutureRegistration,
+                        cx.loc("households", i, Some("registered_on")),
+                        rec.clone(),
+                        format!("户 {} 的登记日期 {r} 晚于今天 {}", h.id, opts.today),
+                        format!(
+                            "household {} registered on {r}, after today ({})",
+                            h.id, opts.today
+                        ),
+                    );
+                }
+            }
+            if let Some(b) = h.head_birth_date {
+                if b > opts.today {
+                    cx.push(
+                        Code::HouseholdBadBirthDate,
+                        cx.loc("households", i, Some("head_birth_date")),
+                        rec.clone(),
+                        format!("户 {} 户主出生日期 {b} 晚于今天 {}", h.id, opts.today),
+                        format!(
+                            "household {}: head born on {b}, after today ({})",
+                            h.id, opts.today
+                        ),
+                    );
+                }
+            }
+        }
+        by_id
+    }
+
+    fn check_cadres<'a>(
+        &'a self,
+        cx: &mut Ctx,
+        units: &HashMap<&str, &Unit>,
+    ) -> HashMap<&'a str, &'a Cadre> {
+        let mut by_id: HashMap<&str, &Cadre> = HashMap::with_capacity(self.cadres.len());
+        for (i, c) in self.cadres.iter().enumerate() {
+            let rec = format!("cadre {}", c.id);
+            if by_id.contains_key(c.id.as_str()) {
+                cx.push(
+                    Code::CadreDuplicateId,
+                    cx.loc("cadres", i, Some("cadre_id")),
+                    rec.clone(),
+                    format!("干部编号 {} 重复", c.id),
+                    format!("cadre ID {} appears more than once", c.id),
+                );
+            } else {
+                by_id.insert(c.id.as_str(), c);
+            }
+            if let Some(u) = &c.unit {
+                if !units.contains_key(u.as_str()) {
+                    cx.push(
+                        Code::CadreUnknownUnit,
+                        cx.loc("cadres", i, Some("unit_id")),
+                        rec.clone(),
+                        format!("干部 {} 所在单位 {u} 不存在", c.id),
+                        format!("cadre {} names unit {u}, which does not exist", c.id),
+                    );
+                }
+            }
+            if let (Some(min), Some(max)) = (c.min_households, c.max_households) {
+                if min > max {
+                    cx.push(
+                        Code::CadreBadLoadBounds,
+                        cx.loc("cadres", i, Some("min_households")),
+                        rec.clone(),
+                        format!("干部 {} 包户数下限 {min} 大于上限 {max}", c.id),
+                        format!(
+                            "cadre {}: min_households {min} is above max_households {max}",
+                            c.id
+                        ),
+                    );
+                }
+            }
+        }
+        by_id
+    }
+
+    fn check_teams(
+        &self,
+        cx: &mut Ctx,
+        units: &HashMap<&str, &Unit>,
+        cadres: &HashMap<&str, &Cadre>,
+        opts: &ValidateOptions,
+    ) {
+        let mut seen: HashSet<&str> = HashSet::new();
+        for (i, t) in self.teams.iter().enumerate() {
+            let rec = format!("team {}", t.id);
+            if !seen.insert(t.id.as_str()) {
+                cx.push(
+                    Code::TeamDuplicateId,
+                    cx.loc("teams", i, Some("team_id")),
+                    rec.clone(),
+                    format!("工作队编号 {} 重复", t.id),
+                    format!("team ID {} appears more than once", t.id),
+                );
+            }
+            let unit_ok = units.get(t.unit.as_str()).is_some_and(|u| {
+                matches!(
+                    u.kind,
+                    UnitKind::Village | UnitKind::GridPiece | UnitKind::Grid
+                )
+            });
+            if !unit_ok {
+                cx.push(
+                    Code::TeamUnknownVillage,
+                    cx.loc("teams", i, Some("unit_id")),
+                    rec.clone(),
+                    format!(
+                        "工作队 {} 驻在的 {} 不存在或不是村、网片、网格",
+                        t.id, t.unit
+                    ),
+                    format!(
+                        "team {}: {} is not a known village, grid piece or grid",
+                        t.id, t.unit
+                    ),
+                );
+            }
+            let named = std::iter::once(("leader", &t.leader))
+                .chain(t.deputy.iter().map(|d| ("deputy", d)))
+                .chain(t.members.iter().map(|m| ("members", m)));
+            let mut members_seen: HashSet<&str> = HashSet::new();
+            for (field, c) in named {
+                if !cadres.contains_key(c.as_str()) {
+                    cx.push(
+                        Code::TeamUnknownCadre,
+                        cx.loc("teams", i, Some(field)),
+                        rec.clone(),
+                        format!("工作队 {} 的成员 {c} 不是已登记的干部", t.id),
+                        format!("team {} names cadre {c}, who does not exist", t.id),
+                    );
+                }
+                if field == "members" && !members_seen.insert(c.as_str()) {
+                    cx.push(
+                        Code::TeamDuplicateMember,
+                        cx.loc("teams", i, Some("members")),
+                        rec.clone(),
+                        format!("工作队 {} 重复列出成员 {c}", t.id),
+                        format!("team {} lists member {c} twice", t.id),
+                    );
+                }
+            }
+            if t.kind == TeamKind::WorkStation && t.members.len() < opts.min_station_members {
+                cx.push(
+                    Code::TeamTooFewMembers,
+                    cx.loc("teams", i, Some("members")),
+                    rec.clone(),
+                    format!(
+                        "工作站 {} 只有 {} 名成员，至少应有 {} 名",
+                        t.id,
+                        t.members.len(),
+                        opts.min_station_members
+                    ),
+                    format!(
+                        "work station {} has {} members; at least {} are required",
+                        t.id,
+                        t.members.len(),
+                        opts.min_station_members
+                    ),
+                );
+            }
+        }
+    }
+
+    fn check_duty(&self, cx: &mut Ctx, cadres: &HashMap<&str, &Cadre>) {
+        let mut by_cadre: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, s) in self.duty.iter().enumerate() {
+            let rec = format!("duty span of cadre {}", s.cadre);
+            if !cadres.contains_key(s.cadre.as_str()) {
+                cx.push(
+                    Code::DutyUnknownCadre,
+                    cx.loc("duty", i, Some("cadre_id")),
+                    rec.clone(),
+                    format!("工作状态记录的干部 {} 不存在", s.cadre),
+                    format!("duty status names cadre {}, who does not exist", s.cadre),
+                );
+            }
+            if s.to.is_some_and(|to| to <= s.from) {
+                cx.push(
+                    Code::DutyBadRange,
+                    cx.loc("duty", i, Some("to")),
+                    rec,
+                    format!("工作状态的结束时间不晚于开始时间（{}）", s.from),
+                    format!("duty status ends at or before its start ({})", s.from),
+                );
+                continue;
+            }
+            by_cadre.entry(s.cadre.as_str()).or_default().push(i);
+        }
+        let mut cadre_ids: Vec<&str> = by_cadre.keys().copied().collect();
+        cadre_ids.sort_unstable();
+        for c in cadre_ids {
+            let mut idx = by_cadre[c].clone();
+            idx.sort_by_key(|&i| (self.duty[i].from, i));
+            for w in idx.windows(2) {
+                let (a, b) = (&self.duty[w[0]], &self.duty[w[1]]);
+                if a.to.is_none_or(|to| b.from < to) {
+                    cx.push(
+                        Code::DutyOverlap,
+                        cx.loc("duty", w[1], Some("from")),
+                        format!("duty span of cadre {c}"),
+                        format!("干部 {c} 的工作状态时段重叠（{} 起）", b.from),
+                        format!(
+                            "cadre {c} has overlapping duty status spans (from {})",
+                            b.from
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    fn check_assignments(
+        &self,
+        cx: &mut Ctx,
+        households: &HashMap<&str, &Household>,
+        cadres: &HashMap<&str, &Cadre>,
+        opts: &ValidateOptions,
+    ) {
+        let mut by_household: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, a) in self.assignments.iter().enumerate() {
+            let rec = format!(
+                "assignment of household {} to cadre {}",
+                a.household, a.cadre
+            );
+            if !households.contains_key(a.household.as_str()) {
+                cx.push(
+                    Code::AssignmentUnknownHousehold,
+                    cx.loc("assignments", i, Some("household_id")),
+                    rec.clone(),
+                    format!("包户关系中的户 {} 不存在", a.household),
+                    format!(
+                        "assignment names household {}, which does not exist",
+                        a.household
+                    ),
+                );
+            }
+            if !cadres.contains_key(a.cadre.as_str()) {
+                cx.push(
+                    Code::AssignmentUnknownCadre,
+                    cx.loc("assignments", i, Some("cadre_id")),
+                    rec.clone(),
+                    format!("包户关系中的干部 {} 不存在", a.cadre),
+                    format!("assignment names cadre {}, who does not exist", a.cadre),
+                );
+            }
+            if a.from > opts.today {
+                cx.push(
+                    Code::AssignmentFuture,
+                    cx.loc("assignments", i, Some("from")),
+                    rec.clone(),
+                    format!("包户关系从 {} 开始，晚于今天 {}", a.from, opts.today),
+                    format!(
+                        "assignment starts on {}, after today ({})",
+                        a.from, opts.today
+                    ),
+                );
+            }
+            if let Some(to) = a.to {
+                if to < a.from {
+                    cx.push(
+                        Code::AssignmentBadRange,
+                        cx.loc("assignments", i, Some("to")),
+                        rec,
+                        format!("包户关系结束日期 {to} 早于开始日期 {}", a.from),
+                        format!("assignment ends on {to}, before it starts ({})", a.from),
+                    );
+                    continue;
+                }
+            }
+            by_household
+                .entry(a.household.as_str())
+                .or_default()
+                .push(i);
+        }
+        let mut ids: Vec<&str> = by_household.keys().copied().collect();
+        ids.sort_unstable();
+        for h in ids {
+            let mut idx = by_household[h].clone();
+            if idx.len() < 2 {
+                continue;
+            }
+            idx.sort_by_key(|&i| (self.assignments[i].from, i));
+            // compare each span with the furthest-reaching span before it
+            let mut reach = idx[0];
+            for &j in &idx[1..] {
+                let (a, b) = (&self.assignments[reach], &self.assignments[j]);
+                if a.overlaps(b) {
+                    let to = a.to.map_or_else(|| "—".to_string(), |d| d.to_string());
+                    cx.push(
+                        Code::AssignmentOverlap,
+                        cx.loc("assignments", j, Some("from")),
+                        format!("assignment of household {h} to cadre {}", b.cadre),
+                        format!(
+                            "户 {h} 的包户时段重叠：{} 自 {} 起，而 {} 至 {to} 仍在包联",
+                            b.cadre, b.from, a.cadre
+                        ),
+                        format!(
+                            "household {h} has overlapping assignments: {} from {} while {} covers it until {to}",
+                            b.cadre, b.from, a.cadre
+                        ),
+                    );
+                }
+                if b.to.unwrap_or(NaiveDate::MAX) > a.to.unwrap_or(NaiveDate::MAX) {
+                    reach = j;
+                }
+            }
+        }
+    }
+
+    fn check_visits(
+        &self,
+        cx: &mut Ctx,
+        households: &HashMap<&str, &Household>,
+        cadres: &HashMap<&str, &Cadre>,
+        opts: &ValidateOptions,
+    ) {
+        let mut seen: HashSet<(&str, &str, chrono::NaiveDateTime, crate::visit::Mode)> =
+            HashSet::with_capacity(self.visits.len());
+        for (i, v) in self.visits.iter().enumerate() {
+            let rec = format!("visit #{} to household {}", i + 1, v.household);
+            match households.get(v.household.as_str()) {
+                None => cx.push(
+                    Code::VisitUnknownHousehold,
+                    cx.loc("visits", i, Some("household_id")),
+                    rec.clone(),
+                    format!("走访记录中的户 {} 不存在", v.household),
+                    format!(
+                        "visit names household {}, which does not exist",
+                        v.household
+                    ),
+                ),
+                Some(h) => {
+                    if let Some(r) = h.registered_on {
+                        if v.at.date() < r {
+                            cx.push(
+                                Code::VisitBeforeRegistration,
+                                cx.loc("visits", i, Some("at")),
+                                rec.clone(),
+                                format!("走访时间 {} 早于该户登记日期 {r}", v.at),
+                                format!(
+                                    "visit at {} is before the household was registered ({r})",
+                                    v.at
+                                ),
+                            );
+                        }
+                    }
+                }
+            }
+            if !cadres.contains_key(v.cadre.as_str()) {
+                cx.push(
+                    Code::VisitUnknownCadre,
+                    cx.loc("visits", i, Some("cadre_id")),
+                    rec.clone(),
+                    format!("走访记录中的干部 {} 不存在", v.cadre),
+                    format!("visit names cadre {}, who does not exist", v.cadre),
+                );
+            }
+            if v.at.date() > opts.today {
+                cx.push(
+                    Code::VisitFutureDate,
+                    cx.loc("visits", i, Some("at")),
+                    rec.clone(),
+                    format!("走访时间 {} 晚于今天 {}", v.at, opts.today),
+                    format!("visit at {} is after today ({})", v.at, opts.today),
+                );
+            }
+            if !seen.insert((v.household.as_str(), v.cadre.as_str(), v.at, v.mode)) {
+                cx.push(
+                    Code::VisitDuplicate,
+                    cx.loc("visits", i, None),
+                    rec,
+                    format!("同一走访（{} {} {}）重复登记", v.cadre, v.at, v.mode.zh()),
+                    format!(
+                        "the same visit ({} at {}, {}) is recorded twice",
+                        v.cadre, v.at, v.mode
+                    ),
+                );
+            }
+        }
+    }
+}

@@ -18,3 +18,8 @@ mod tests {
         assert_eq!(super::percent(0, 0), "—");
     }
 }
+
+/// The README's Rust example, compiled and run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

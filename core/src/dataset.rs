@@ -696,3 +696,380 @@ impl Dataset {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::prelude::*;
+    use chrono::NaiveDateTime;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn t(y: i32, m: u32, day: u32, h: u32) -> NaiveDateTime {
+        d(y, m, day).and_hms_opt(h, 0, 0).unwrap()
+    }
+
+    fn uid(s: &str) -> UnitId {
+        UnitId::new(s).unwrap()
+    }
+    fn hid(s: &str) -> HouseholdId {
+        HouseholdId::new(s).unwrap()
+    }
+    fn cid(s: &str) -> CadreId {
+        CadreId::new(s).unwrap()
+    }
+
+    /// A small, valid township: county C, township T, villages V1 and V2,
+    /// a group under V1, three households, two cadres, a work station.
+    fn township() -> Dataset {
+        let mut ds = Dataset::new();
+        ds.units = vec![
+            Unit::new(uid("C"), UnitKind::County),
+            Unit::new(uid("T"), UnitKind::Township).with_parent(uid("C")),
+            Unit::new(uid("V1"), UnitKind::Village)
+                .with_parent(uid("T"))
+                .with_population(480),
+            Unit::new(uid("V2"), UnitKind::Village).with_parent(uid("T")),
+            Unit::new(uid("G1"), UnitKind::Group).with_parent(uid("V1")),
+        ];
+        let mut h2 = Household::new(hid("H2"), uid("V1"), Residency::Away);
+        h2.registered_on = Some(d(2024, 3, 10));
+        ds.households = vec![
+            Household::new(hid("H1"), uid("V1"), Residency::Resident),
+            h2,
+            Household::new(hid("H3"), uid("V2"), Residency::Resident),
+        ];
+        ds.cadres = vec![
+            Cadre::new(cid("A"), "甲某某"),
+            Cadre::new(cid("B"), "乙某某"),
+            Cadre::new(cid("S"), "丙某某"),
+        ];
+        ds.teams = vec![Team {
+            id: TeamId::new("WS1").unwrap(),
+            kind: TeamKind::WorkStation,
+            unit: uid("V1"),
+            leader: cid("A"),
+            deputy: Some(cid("B")),
+            members: vec![cid("A"), cid("B"), cid("S")],
+        }];
+        ds.duty = vec![
+            DutySpan {
+                cadre: cid("A"),
+                status: DutyStatus::OnDuty,
+                from: t(2024, 5, 6, 8),
+                to: Some(t(2024, 5, 6, 12)),
+            },
+            DutySpan {
+                cadre: cid("A"),
+                status: DutyStatus::InField,
+                from: t(2024, 5, 6, 12),
+                to: None,
+            },
+        ];
+        ds.assignments = vec![
+            Assignment {
+                household: hid("H1"),
+                cadre: cid("A"),
+                from: d(2024, 1, 1),
+                to: Some(d(2024, 6, 30)),
+            },
+            Assignment::new(hid("H1"), cid("B"), d(2024, 7, 1)),
+            Assignment::new(hid("H2"), cid("A"), d(2024, 3, 10)),
+            Assignment::new(hid("H3"), cid("B"), d(2024, 1, 1)),
+        ];
+        ds.visits = vec![
+            Visit::new(hid("H1"), cid("A"), t(2024, 2, 29, 10), Mode::InPerson),
+            Visit::new(hid("H2"), cid("A"), t(2024, 3, 10, 9), Mode::Phone),
+        ];
+        ds
+    }
+
+    fn today() -> ValidateOptions {
+        ValidateOptions::new(d(2024, 12, 31))
+    }
+
+    #[test]
+    fn a_valid_township_has_no_problem() {
+        let r = township().validate(&today());
+        assert!(r.is_empty(), "{r}");
+    }
+
+    #[test]
+    fn duplicate_ids_are_reported_once_each() {
+        let mut ds = township();
+        ds.units
+            .push(Unit::new(uid("V2"), UnitKind::Village).with_parent(uid("T")));
+        ds.households
+            .push(Household::new(hid("H3"), uid("V2"), Residency::Away));
+        ds.cadres.push(Cadre::new(cid("B"), "重复"));
+        ds.teams.push(ds.teams[0].clone());
+        let r = ds.validate(&today());
+        assert_eq!(
+            r.codes(),
+            vec![
+                Code::UnitDuplicateId,
+                Code::HouseholdDuplicateId,
+                Code::CadreDuplicateId,
+                Code::TeamDuplicateId
+            ]
+        );
+        assert_eq!(r.problems.len(), 4);
+        assert_eq!(r.problems[0].location.path.as_deref(), Some("units[5]"));
+        assert_eq!(
+            r.problems[1].location.path.as_deref(),
+            Some("households[3]")
+        );
+    }
+
+    #[test]
+    fn dangling_references_name_the_field() {
+        let mut ds = township();
+        ds.units
+            .push(Unit::new(uid("V9"), UnitKind::Village).with_parent(uid("T9")));
+        ds.households
+            .push(Household::new(hid("H9"), uid("G1"), Residency::Away));
+        ds.households
+            .push(Household::new(hid("H10"), uid("NOPE"), Residency::Away));
+        ds.cadres[0].unit = Some(uid("NOPE"));
+        ds.teams[0].members.push(cid("Z"));
+        ds.duty.push(DutySpan {
+            cadre: cid("Z"),
+            status: DutyStatus::Meeting,
+            from: t(2024, 1, 1, 8),
+            to: None,
+        });
+        ds.assignments
+            .push(Assignment::new(hid("HX"), cid("ZZ"), d(2024, 1, 1)));
+        ds.visits.push(Visit::new(
+            hid("HX"),
+            cid("ZZ"),
+            t(2024, 4, 1, 9),
+            Mode::Video,
+        ));
+        let r = ds.validate(&today());
+        let fields: Vec<(Code, Option<&str>)> = r
+            .iter()
+            .map(|p| (p.code, p.location.field.as_deref()))
+            .collect();
+        assert_eq!(
+            fields,
+            vec![
+                (Code::UnitUnknownParent, Some("parent_id")),
+                (Code::HouseholdNotAVillage, Some("village_id")),
+                (Code::HouseholdUnknownVillage, Some("village_id")),
+                (Code::CadreUnknownUnit, Some("unit_id")),
+                (Code::TeamUnknownCadre, Some("members")),
+                (Code::DutyUnknownCadre, Some("cadre_id")),
+                (Code::AssignmentUnknownHousehold, Some("household_id")),
+                (Code::AssignmentUnknownCadre, Some("cadre_id")),
+                (Code::VisitUnknownHousehold, Some("household_id")),
+                (Code::VisitUnknownCadre, Some("cadre_id")),
+            ]
+        );
+        assert!(
+            r.iter()
+                .all(|p| !p.message.zh.is_empty() && !p.message.en.is_empty())
+        );
+    }
+
+    #[test]
+    fn cycles_and_bad_nesting() {
+        let mut ds = township();
+        // T -> C; make C sit under V1: C ⊂ V1 ⊂ T ⊂ C, a cycle, and a county
+        // may not nest at all.
+        ds.units[0].parent = Some(uid("V1"));
+        let r = ds.validate(&today());
+        assert_eq!(r.codes(), vec![Code::UnitCycle, Code::UnitBadNesting]);
+        let cycles: Vec<_> = r.iter().filter(|p| p.code == Code::UnitCycle).collect();
+        assert_eq!(cycles.len(), 1, "one cycle is reported once: {r}");
+        assert!(
+            cycles[0].message.en.contains("C → V1 → T → C"),
+            "{}",
+            cycles[0].message.en
+        );
+
+        let mut ds = township();
+        ds.units
+            .push(Unit::new(uid("SELF"), UnitKind::Group).with_parent(uid("SELF")));
+        let r = ds.validate(&today());
+        assert_eq!(r.codes(), vec![Code::UnitCycle, Code::UnitBadNesting]);
+    }
+
+    #[test]
+    fn overlapping_assignments_and_bad_ranges() {
+        let mut ds = township();
+        // handover on the same day: both cover 2024-07-01
+        ds.assignments[0].to = Some(d(2024, 7, 1));
+        ds.assignments.push(Assignment {
+            household: hid("H3"),
+            cadre: cid("A"),
+            from: d(2024, 5, 1),
+            to: Some(d(2024, 4, 1)),
+        });
+        let r = ds.validate(&today());
+        assert_eq!(
+            r.codes(),
+            vec![Code::AssignmentBadRange, Code::AssignmentOverlap]
+        );
+        let overlap = r
+            .iter()
+            .find(|p| p.code == Code::AssignmentOverlap)
+            .unwrap();
+        assert_eq!(overlap.location.path.as_deref(), Some("assignments[1]"));
+
+        // a span nested inside a long one is caught even after a short one
+        let mut ds = township();
+        ds.assignments[0].to = None; // H1: A from Jan 1 open-ended, B from Jul 1
+        ds.assignments.push(Assignment {
+            household: hid("H1"),
+            cadre: cid("S"),
+            from: d(2024, 8, 1),
+            to: Some(d(2024, 8, 2)),
+        });
+        let r = ds.validate(&today());
+        assert_eq!(
+            r.iter()
+                .filter(|p| p.code == Code::AssignmentOverlap)
+                .count(),
+            2,
+            "{r}"
+        );
+    }
+
+    #[test]
+    fn visits_in_the_future_or_before_registration() {
+        let mut ds = township();
+        ds.visits.push(Visit::new(
+            hid("H2"),
+            cid("A"),
+            t(2024, 3, 9, 23),
+            Mode::Phone,
+        ));
+        ds.visits.push(Visit::new(
+            hid("H1"),
+            cid("A"),
+            t(2025, 1, 1, 0),
+            Mode::InPerson,
+        ));
+        ds.visits.push(ds.visits[0].clone());
+        let r = ds.validate(&today());
+        assert_eq!(
+            r.codes(),
+            vec![
+                Code::VisitFutureDate,
+                Code::VisitBeforeRegistration,
+                Code::VisitDuplicate
+            ]
+        );
+        assert!(
+            r.iter()
+                .any(|p| p.code == Code::VisitDuplicate && !p.is_error())
+        );
+        // the last day itself is fine
+        let mut ds = township();
+        ds.visits.push(Visit::new(
+            hid("H1"),
+            cid("A"),
+            t(2024, 12, 31, 20),
+            Mode::InPerson,
+        ));
+        assert!(ds.validate(&today()).is_empty());
+    }
+
+    #[test]
+    fn households_and_cadres_checked_against_today() {
+        let mut ds = township();
+        ds.households[0].registered_on = Some(d(2025, 1, 1));
+        ds.households[2].head_birth_date = Some(d(2025, 2, 1));
+        ds.cadres[1].min_households = Some(80);
+        ds.cadres[1].max_households = Some(70);
+        ds.assignments
+            .push(Assignment::new(hid("H3"), cid("S"), d(2025, 3, 1)));
+        let r = ds.validate(&today());
+        assert_eq!(
+            r.codes(),
+            vec![
+                Code::HouseholdFutureRegistration,
+                Code::HouseholdBadBirthDate,
+                Code::CadreBadLoadBounds,
+                Code::AssignmentOverlap,
+                Code::AssignmentFuture,
+                Code::VisitBeforeRegistration,
+            ]
+        );
+        // the future assignment is only a warning; that it overlaps the
+        // open-ended one is an error, and H1's visit now precedes its
+        // (future) registration
+        assert!(
+            r.iter()
+                .any(|p| p.code == Code::AssignmentFuture && !p.is_error())
+        );
+    }
+
+    #[test]
+    fn duty_spans_and_stations() {
+        let mut ds = township();
+        ds.duty.push(DutySpan {
+            cadre: cid("A"),
+            status: DutyStatus::Training,
+            from: t(2024, 6, 1, 8),
+            to: Some(t(2024, 6, 1, 8)),
+        });
+        ds.duty.push(DutySpan {
+            cadre: cid("A"),
+            status: DutyStatus::Meeting,
+            from: t(2024, 5, 6, 11),
+            to: Some(t(2024, 5, 6, 13)),
+        });
+        ds.teams[0].members.truncate(2);
+        ds.teams[0].members.push(cid("A"));
+        ds.teams[0].unit = uid("G1");
+        let r = ds.validate(&today());
+        assert_eq!(
+            r.codes(),
+            vec![
+                Code::TeamUnknownVillage,
+                Code::TeamDuplicateMember,
+                Code::DutyBadRange,
+                Code::DutyOverlap
+            ],
+            "{r}"
+        );
+        let r = ds.validate(&today().min_station_members(4));
+        assert!(r.codes().contains(&Code::TeamTooFewMembers));
+    }
+
+    #[test]
+    fn sources_replace_paths() {
+        let mut ds = township();
+        ds.visits.push(Visit::new(
+            hid("NOPE"),
+            cid("A"),
+            t(2024, 4, 1, 9),
+            Mode::Phone,
+        ));
+        let sources = Sources {
+            visits: (0..ds.visits.len())
+                .map(|i| Location::file("visits.csv").at_line(i as u64 + 2))
+                .collect(),
+            ..Sources::default()
+        };
+        let r = ds.validate_with_sources(&today(), &sources);
+        let p = &r.problems[0];
+        assert_eq!(p.code, Code::VisitUnknownHousehold);
+        assert_eq!(p.location.file.as_deref(), Some("visits.csv"));
+        assert_eq!(p.location.line, Some(4));
+        assert_eq!(p.location.field.as_deref(), Some("household_id"));
+        assert!(p.location.path.is_none());
+    }
+
+    #[test]
+    fn validation_never_changes_the_data() {
+        let ds = township();
+        let before = ds.clone();
+        let _ = ds.validate(&today());
+        assert_eq!(ds, before);
+    }
+}

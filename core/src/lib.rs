@@ -53,7 +53,9 @@ pub mod visit;
 
 /// The names most programs need, in one `use`.
 pub mod prelude {
-    pub use crate::assign::Assignment;
+    pub use crate::assign::{
+        Assignment, ContactQuota, CoverageOptions, CoverageReport, QuotaTier, check_coverage,
+    };
     pub use crate::cadre::{Cadre, Duty, DutySpan, DutyStatus, LoadBounds, Rank, Team, TeamKind};
     pub use crate::dataset::{Dataset, Sources, ValidateOptions};
     pub use crate::household::{Household, Residency, Tag};

@@ -1,0 +1,327 @@
+//! A township at a glance: coverage and load per village.
+//!
+//! ```text
+//! cargo run --release --example township                  # seed 001's synthetic township
+//! cargo run --release --example township -- --seed 7      # another draw
+//! cargo run --release --example township -- --data DIR    # a folder of CSV files
+//! cargo run --release --example township -- --today 2024-05-15
+//! ```
+//!
+//! The program never reads the clock: `--today` defaults to the last day of
+//! the synthetic window. With `--data` it exits with status 1 when any
+//! problem is an error.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+use minqing::assign::{CoverageOptions, CoverageReport, check_coverage};
+use minqing::dataset::{Dataset, Sources, ValidateOptions};
+use minqing::household::Residency;
+use minqing::org::UnitKind;
+use minqing::problem::Report;
+use minqing::synth::{SynthOptions, township};
+use minqing_examples::percent;
+
+/// `println!` that ignores a closed pipe (`township | head`).
+macro_rules! say {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($t)*);
+    }};
+}
+
+const USAGE: &str = "usage: township [--data DIR] [--today YYYY-MM-DD] [--seed N]";
+
+struct Args {
+    data: Option<PathBuf>,
+    today: Option<NaiveDate>,
+    seed: Option<u64>,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut args = Args {
+        data: None,
+        today: None,
+        seed: None,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(a) = it.next() {
+        let mut value = || it.next().ok_or_else(|| format!("{a} needs a value"));
+        match a.as_str() {
+            "--data" => args.data = Some(PathBuf::from(value()?)),
+            "--today" => {
+                let v = value()?;
+                let d = NaiveDate::parse_from_str(&v, "%Y-%m-%d")
+                    .map_err(|e| format!("--today {v}: {e}"))?;
+                args.today = Some(d);
+            }
+            "--seed" => {
+                let v = value()?;
+                args.seed = Some(v.parse().map_err(|e| format!("--seed {v}: {e}"))?);
+            }
+            "-h" | "--help" => return Err(String::new()),
+            other => return Err(format!("unknown argument {other}")),
+        }
+    }
+    Ok(args)
+}
+
+/// The one place that calls the CSV folder reader.
+fn read_folder(dir: &Path) -> Result<(Dataset, Sources, Report), std::io::Error> {
+    minqing::io::read_csv_dir(dir, minqing::io::Encoding::Utf8)
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(e) => {
+            if !e.is_empty() {
+                eprintln!("{e}");
+            }
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut synth = SynthOptions::default();
+    if let Some(seed) = args.seed {
+        synth = synth.seed(seed);
+    }
+    // The synthetic window ends on --today, so that nothing lies after it.
+    if let Some(t) = args.today {
+        let (start, length) = (synth.start, synth.end - synth.start);
+        synth = if t >= start {
+            synth.window(start, t)
+        } else {
+            synth.window(t.checked_sub_signed(length).unwrap_or(t), t)
+        };
+    }
+    let today = args.today.unwrap_or(synth.end);
+
+    let (ds, mut problems, sources) = match &args.data {
+        Some(dir) => match read_folder(dir) {
+            Ok((ds, sources, report)) => {
+                say!("读取 / read {}", dir.display());
+                (ds, report, Some(sources))
+            }
+            Err(e) => {
+                eprintln!("cannot read {}: {e}", dir.display());
+                return ExitCode::FAILURE;
+            }
+        },
+        None => match township(&synth) {
+            Ok(ds) => {
+                say!(
+                    "合成乡镇 / synthetic township: seed {}, window {} .. {}",
+                    synth.seed,
+                    synth.start,
+                    synth.end
+                );
+                (ds, Report::new(), None)
+            }
+            Err(e) => {
+                eprintln!("cannot build the township: {e}");
+                return ExitCode::FAILURE;
+            }
+        },
+    };
+
+    let vopts = ValidateOptions::new(today);
+    problems.extend(match &sources {
+        Some(s) => ds.validate_with_sources(&vopts, s),
+        None => ds.validate(&vopts),
+    });
+    let cov = check_coverage(&ds, today, &CoverageOptions::default());
+    problems.extend(cov.problems.iter().cloned());
+
+    print_counts(&ds, today);
+    print_problems(&problems, args.data.is_some());
+    print_villages(&cov);
+    print_loads(&ds, &cov);
+
+    if args.data.is_some() && problems.has_errors() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn print_counts(ds: &Dataset, today: NaiveDate) {
+    let units = |k: UnitKind| ds.units.iter().filter(|u| u.kind == k).count();
+    let counted: Vec<_> = ds
+        .households
+        .iter()
+        .filter(|h| h.is_registered_on(today))
+        .collect();
+    let resident = counted
+        .iter()
+        .filter(|h| h.residency == Residency::Resident)
+        .count();
+    let signed = ds.visits.iter().filter(|v| v.signed).count();
+    say!("今天 / today: {today}");
+    say!(
+        "单位 / units: {} county, {} township, {} villages, {} groups",
+        units(UnitKind::County),
+        units(UnitKind::Township),
+        units(UnitKind::Village),
+        units(UnitKind::Group)
+    );
+    say!(
+        "户 / households: {} ({} resident 常住户, {} away 外出户; {} registered after today)",
+        counted.len(),
+        resident,
+        counted.len() - resident,
+        ds.households.len() - counted.len()
+    );
+    say!(
+        "干部 / cadres: {}; teams 工作队: {}; duty spans: {}; assignments: {}",
+        ds.cadres.len(),
+        ds.teams.len(),
+        ds.duty.len(),
+        ds.assignments.len()
+    );
+    say!(
+        "走访 / visits: {} ({} signed, {})",
+        ds.visits.len(),
+        signed,
+        percent(signed as u64, ds.visits.len() as u64)
+    );
+}
+
+/// Every problem when reading files; the first 20 and a count by code for
+/// the synthetic township.
+fn print_problems(problems: &Report, all: bool) {
+    say!();
+    if problems.is_empty() {
+        say!("问题 / problems: none");
+        return;
+    }
+    say!(
+        "问题 / problems: {} error(s), {} warning(s)",
+        problems.error_count(),
+        problems.warning_count()
+    );
+    let mut by_code: BTreeMap<&str, usize> = BTreeMap::new();
+    for p in problems {
+        *by_code.entry(p.code.as_str()).or_default() += 1;
+    }
+    for (code, n) in by_code {
+        say!("  {n:>6}  {code}");
+    }
+    let shown = if all { problems.problems.len() } else { 20 };
+    for p in problems.iter().take(shown) {
+        let sev = if p.is_error() { "error" } else { "warning" };
+        say!(
+            "  {}  {sev} {}  {} / {}",
+            p.location,
+            p.code,
+            p.message.en,
+            p.message.zh
+        );
+    }
+}
+
+fn opt(n: Option<u32>) -> String {
+    n.map_or_else(|| "—".to_string(), |n| n.to_string())
+}
+
+fn print_villages(cov: &CoverageReport) {
+    say!();
+    say!("包联覆盖 / coverage on {}", cov.on);
+    say!(
+        "{:<8} {:>6} {:>6} {:>5} {:>7} {:>5} {:>6} {:>10} {:>6} {:>9}  name",
+        "village",
+        "people",
+        "hh",
+        "res",
+        "away",
+        "cov",
+        "uncov",
+        "contact/q",
+        "cadres",
+        "load"
+    );
+    for v in &cov.villages {
+        let contact = format!("{}/{}", v.contact_households, opt(v.quota));
+        let load = match (v.min_load, v.max_load) {
+            (Some(a), Some(b)) => format!("{a}-{b}"),
+            _ => "—".to_string(),
+        };
+        say!(
+            "{:<8} {:>6} {:>6} {:>5} {:>7} {:>5} {:>6} {:>10} {:>6} {:>9}  {}",
+            v.village.as_str(),
+            opt(v.population),
+            v.households,
+            v.resident,
+            v.away,
+            v.covered,
+            v.uncovered + v.doubly_covered,
+            contact,
+            v.cadres,
+            load,
+            v.name.as_deref().unwrap_or("")
+        );
+    }
+    let sum = |f: fn(&minqing::assign::VillageCoverage) -> u32| -> u32 {
+        cov.villages.iter().map(f).sum()
+    };
+    say!(
+        "{:<8} {:>6} {:>6} {:>5} {:>7} {:>5} {:>6} {:>10} {:>6}",
+        "total",
+        sum(|v| v.population.unwrap_or(0)),
+        sum(|v| v.households),
+        sum(|v| v.resident),
+        sum(|v| v.away),
+        sum(|v| v.covered),
+        sum(|v| v.uncovered + v.doubly_covered),
+        sum(|v| v.contact_households),
+        cov.cadres.len()
+    );
+    say!("(uncov = uncovered + doubly covered; load = min-max households of the village's cadres)");
+}
+
+fn print_loads(ds: &Dataset, cov: &CoverageReport) {
+    say!();
+    let loads: Vec<u32> = cov.cadres.iter().map(|c| c.households).collect();
+    let within = cov.cadres.iter().filter(|c| c.within).count();
+    let (min, max) = (loads.iter().min(), loads.iter().max());
+    let sum: u32 = loads.iter().sum();
+    say!(
+        "包户负荷 / cadre load: {} cadres checked, {} within bounds; min {}, max {}, mean {}",
+        cov.cadres.len(),
+        within,
+        opt(min.copied()),
+        opt(max.copied()),
+        if loads.is_empty() {
+            "—".to_string()
+        } else {
+            format!("{:.1}", f64::from(sum) / loads.len() as f64)
+        }
+    );
+    say!(
+        "  not checked (no households, no bounds of their own; office 机关值守 and village cadres): {}",
+        ds.cadres.len().saturating_sub(cov.cadres.len())
+    );
+    let mut by_rank: BTreeMap<&str, (usize, u32)> = BTreeMap::new();
+    for c in &cov.cadres {
+        let rank = ds
+            .cadres
+            .iter()
+            .find(|x| x.id == c.cadre)
+            .and_then(|x| x.rank)
+            .map_or("unknown", |r| r.as_str());
+        let e = by_rank.entry(rank).or_default();
+        e.0 += 1;
+        e.1 += c.households;
+    }
+    for (rank, (n, hh)) in by_rank {
+        say!("  {rank:<10} {n:>4} cadres, {hh:>5} households");
+    }
+    let mut hist: BTreeMap<u32, usize> = BTreeMap::new();
+    for l in &loads {
+        *hist.entry(*l).or_default() += 1;
+    }
+    let line: Vec<String> = hist.iter().map(|(l, n)| format!("{l}:{n}")).collect();
+    say!("  households:cadres  {}", line.join(" "));
+}

@@ -46,6 +46,18 @@ fn datetime(v: &Value) -> NaiveDateTime {
     serde_json::from_value(v.clone()).expect("a date-time")
 }
 
+/// Problems as the vectors hold them: code, severity and location; the
+/// messages are checked to be there in both languages, not compared.
+fn problems_json(report: &Report) -> Value {
+    report
+        .iter()
+        .map(|p| {
+            assert!(!p.message.zh.is_empty() && !p.message.en.is_empty(), "{p}");
+            json!({"code": p.code, "severity": p.severity, "location": p.location})
+        })
+        .collect()
+}
+
 fn run(op: &str, input: &Value) -> Value {
     match op {
         "validate" => {
@@ -57,14 +69,7 @@ fn run(op: &str, input: &Value) -> Value {
                 opts = opts.min_station_members(n as usize);
             }
             let report = dataset(input).validate(&opts);
-            let problems: Vec<Value> = report
-                .iter()
-                .map(|p| {
-                    assert!(!p.message.zh.is_empty() && !p.message.en.is_empty(), "{p}");
-                    json!({"code": p.code, "severity": p.severity, "location": p.location})
-                })
-                .collect();
-            json!({ "problems": problems })
+            json!({ "problems": problems_json(&report) })
         }
         "status_at" => {
             let ds = dataset(input);
@@ -72,6 +77,20 @@ fn run(op: &str, input: &Value) -> Value {
                 serde_json::from_value(input["cadre_id"].clone()).expect("cadre id");
             let status = minqing::cadre::status_at(&ds.duty, &cadre, datetime(&input["at"]));
             json!({ "status": status })
+        }
+        "coverage" => {
+            let mut opts = minqing::assign::CoverageOptions::default();
+            if let (Some(min), Some(max)) = (
+                input.pointer("/options/load_min").and_then(Value::as_u64),
+                input.pointer("/options/load_max").and_then(Value::as_u64),
+            ) {
+                opts = opts.load(LoadBounds::new(min as u32, max as u32));
+            }
+            let report =
+                minqing::assign::check_coverage(&dataset(input), date(&input["on"]), &opts);
+            let mut out = serde_json::to_value(&report).expect("report serialises");
+            out["problems"] = problems_json(&report.problems);
+            out
         }
         other => panic!("unknown operation `{other}`"),
     }

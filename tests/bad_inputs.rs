@@ -139,12 +139,15 @@ fn every_bad_input_gives_exactly_its_codes() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
+/// A problem's code, line, column and field.
+type Spot<'a> = (Code, Option<u64>, Option<u64>, Option<&'a str>);
+
 #[test]
 fn row_problems_point_at_line_and_column() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/bad");
     let (_, _, report) =
         read_csv_dir(root.join("041-many-problems-in-one-row"), Encoding::Utf8).unwrap();
-    let at: Vec<(Code, Option<u64>, Option<u64>, Option<&str>)> = report
+    let at: Vec<Spot<'_>> = report
         .iter()
         .map(|p| {
             (

@@ -5,6 +5,7 @@
 //! cargo run --release --example township -- --seed 7      # another draw
 //! cargo run --release --example township -- --data DIR    # a folder of CSV files
 //! cargo run --release --example township -- --today 2024-05-15
+//! cargo run --release --example township -- --write-csv /tmp/t   # export, then read with --data
 //! ```
 //!
 //! The program never reads the clock: `--today` defaults to the last day of
@@ -19,6 +20,7 @@ use chrono::NaiveDate;
 use minqing::assign::{CoverageOptions, CoverageReport, check_coverage};
 use minqing::dataset::{Dataset, Sources, ValidateOptions};
 use minqing::household::Residency;
+use minqing::io::Encoding;
 use minqing::org::UnitKind;
 use minqing::problem::Report;
 use minqing::synth::{SynthOptions, township};
@@ -32,10 +34,12 @@ macro_rules! say {
     }};
 }
 
-const USAGE: &str = "usage: township [--data DIR] [--today YYYY-MM-DD] [--seed N]";
+const USAGE: &str = "usage: township [--data DIR [--encoding utf8|gb18030]] [--today YYYY-MM-DD] [--seed N] [--write-csv DIR]";
 
 struct Args {
     data: Option<PathBuf>,
+    encoding: Encoding,
+    write_csv: Option<PathBuf>,
     today: Option<NaiveDate>,
     seed: Option<u64>,
 }
@@ -43,6 +47,8 @@ struct Args {
 fn parse_args() -> Result<Args, String> {
     let mut args = Args {
         data: None,
+        encoding: Encoding::Utf8,
+        write_csv: None,
         today: None,
         seed: None,
     };
@@ -51,10 +57,17 @@ fn parse_args() -> Result<Args, String> {
         let mut value = || it.next().ok_or_else(|| format!("{a} needs a value"));
         match a.as_str() {
             "--data" => args.data = Some(PathBuf::from(value()?)),
+            "--write-csv" => args.write_csv = Some(PathBuf::from(value()?)),
+            "--encoding" => {
+                args.encoding = match value()?.to_ascii_lowercase().as_str() {
+                    "utf8" | "utf-8" => Encoding::Utf8,
+                    "gb18030" | "gbk" => Encoding::Gb18030,
+                    other => return Err(format!("--encoding {other}: utf8 or gb18030")),
+                }
+            }
             "--today" => {
                 let v = value()?;
-                let d = NaiveDate::parse_from_str(&v, "%Y-%m-%d")
-                    .map_err(|e| format!("--today {v}: {e}"))?;
+                let d = minqing::io::parse_date(&v).map_err(|e| format!("--today {v}: {e}"))?;
                 args.today = Some(d);
             }
             "--seed" => {
@@ -69,8 +82,8 @@ fn parse_args() -> Result<Args, String> {
 }
 
 /// The one place that calls the CSV folder reader.
-fn read_folder(dir: &Path) -> Result<(Dataset, Sources, Report), std::io::Error> {
-    minqing::io::read_csv_dir(dir, minqing::io::Encoding::Utf8)
+fn read_folder(dir: &Path, encoding: Encoding) -> Result<(Dataset, Sources, Report), Report> {
+    minqing::io::read_csv_dir(dir, encoding)
 }
 
 fn main() -> ExitCode {
@@ -100,13 +113,13 @@ fn main() -> ExitCode {
     let today = args.today.unwrap_or(synth.end);
 
     let (ds, mut problems, sources) = match &args.data {
-        Some(dir) => match read_folder(dir) {
+        Some(dir) => match read_folder(dir, args.encoding) {
             Ok((ds, sources, report)) => {
                 say!("读取 / read {}", dir.display());
                 (ds, report, Some(sources))
             }
-            Err(e) => {
-                eprintln!("cannot read {}: {e}", dir.display());
+            Err(report) => {
+                eprintln!("cannot read {}:\n{report}", dir.display());
                 return ExitCode::FAILURE;
             }
         },
@@ -126,6 +139,14 @@ fn main() -> ExitCode {
             }
         },
     };
+
+    if let Some(out) = &args.write_csv {
+        if let Err(e) = minqing::io::write_csv_dir(out, &ds) {
+            eprintln!("cannot write {}: {e}", out.display());
+            return ExitCode::FAILURE;
+        }
+        say!("写出 / wrote the five CSV files to {}", out.display());
+    }
 
     let vopts = ValidateOptions::new(today);
     problems.extend(match &sources {

@@ -358,6 +358,8 @@ codes! {
     JsonShape = "json.shape", Error;
     /// The document names no schema or one this version does not know.
     JsonSchema = "json.schema", Error;
+    /// A file the data set cannot do without (households.csv) is missing.
+    InputMissingFile = "input.missing_file", Error;
 
     // ----- validating a data set -----
     /// Two units share an ID.

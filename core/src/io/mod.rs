@@ -1,43 +1,69 @@
 //! Reading and writing the interchange formats of `shared/spec/formats.md`:
 //! the five CSV files, the JSON document (`"schema": "minqing/1"`) and JSON
 //! Lines for event streams.
+//!
+//! - [`date`]: the date and date-time formats every file uses.
+//! - [`json`]: a whole [`Dataset`](crate::dataset::Dataset) as one document.
+//! - [`jsonl`]: any serde type, one JSON value a line.
+//! - `csv` (feature `csv`): units.csv, households.csv, cadres.csv,
+//!   assignments.csv and visits.csv, one reader and one writer each, and
+//!   the five files together. Teams and duty spans have no CSV file: they
+//!   travel in the JSON document only.
+//!
+//! Readers never stop at the first problem: they return every good record
+//! together with a [`Report`] of every bad one, and never panic, whatever
+//! the bytes.
 
-// TEMPORARY STUB: replaced by the io branch
+use crate::problem::{Location, Report};
+
+#[cfg(feature = "csv")]
+pub mod csv;
+pub mod date;
+pub mod json;
+pub mod jsonl;
+
+#[cfg(feature = "csv")]
+pub use self::csv::{
+    CsvFiles, CsvWriters, Encoding, MAX_TEXT_CHARS, ReadOptions, read_assignments, read_cadres,
+    read_csv_set, read_households, read_units, read_visits, write_assignments, write_cadres,
+    write_csv_set, write_households, write_units, write_visits,
+};
 #[cfg(feature = "fs")]
-pub use stub::{Encoding, read_csv_dir};
+pub use self::csv::{read_csv_dir, write_csv_dir};
+pub use self::date::{DateError, format_date, format_datetime, parse_date, parse_datetime};
+pub use self::json::{SCHEMA, from_json_str, read_json, to_json_string, write_json};
+pub use self::jsonl::{read_jsonl, write_jsonl};
 
-// TEMPORARY STUB: replaced by the io branch
-#[cfg(feature = "fs")]
-mod stub {
-    use std::path::Path;
+/// What a reader returns: the good records, where each came from, and every
+/// problem found (bad rows are reported here, never silently dropped).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parsed<T> {
+    /// The records that were read without error, in file order.
+    pub records: Vec<T>,
+    /// The file and line of each record, parallel to `records`.
+    pub sources: Vec<Location>,
+    /// Every problem found, errors and warnings.
+    pub report: Report,
+}
 
-    use crate::dataset::{Dataset, Sources};
-    use crate::problem::Report;
-
-    /// The text encoding of the CSV files (TEMPORARY STUB: replaced by the
-    /// io branch).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    pub enum Encoding {
-        /// UTF-8.
-        Utf8,
+impl<T> Parsed<T> {
+    /// Nothing read, nothing reported.
+    pub fn empty() -> Self {
+        Parsed {
+            records: Vec::new(),
+            sources: Vec::new(),
+            report: Report::new(),
+        }
     }
 
-    /// Reads a folder of CSV files (TEMPORARY STUB: replaced by the io
-    /// branch; always fails).
-    ///
-    /// # Errors
-    /// Always: the reader is not merged yet.
-    pub fn read_csv_dir(
-        path: &Path,
-        encoding: Encoding,
-    ) -> Result<(Dataset, Sources, Report), std::io::Error> {
-        let _ = encoding;
-        Err(std::io::Error::new(
-            std::io::ErrorKind::Unsupported,
-            format!(
-                "{}: the CSV folder reader is not merged yet (io branch)",
-                path.display()
-            ),
-        ))
+    /// True when the report holds no error (warnings allowed).
+    pub fn is_ok(&self) -> bool {
+        self.report.is_ok()
+    }
+}
+
+impl<T> Default for Parsed<T> {
+    fn default() -> Self {
+        Parsed::empty()
     }
 }

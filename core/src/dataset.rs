@@ -1188,6 +1188,63 @@ mod tests {
     }
 
     #[test]
+    fn requests_are_validated() {
+        use crate::case::{CasePolicy, Category, Channel, RequestEvent, RequestKind, RequestLog};
+        let raise = |h: &str, c: &str| RequestEvent::Raised {
+            household: hid(h),
+            cadre: cid(c),
+            category: Category::Insurance,
+            kind: RequestKind::Request,
+            channel: Channel::Visit,
+            summary: String::new(),
+        };
+        let p = CasePolicy::default();
+        let mut ok = RequestLog::new(crate::id::RequestId::new("R1").unwrap());
+        ok.append(t(2024, 5, 6, 10), raise("H1", "A")).unwrap();
+        ok.append(
+            t(2024, 5, 6, 10),
+            p.triage_default(Category::Insurance, t(2024, 5, 6, 10)),
+        )
+        .unwrap();
+        let mut ds = township();
+        ds.cases.push(ok.clone());
+        assert!(ds.validate(&today()).is_empty());
+        // round trip through the JSON document keeps the requests
+        let back: Dataset = serde_json::from_str(&serde_json::to_string(&ds).unwrap()).unwrap();
+        assert_eq!(back, ds);
+        let mut bad = RequestLog::new(crate::id::RequestId::new("R2").unwrap());
+        bad.append(t(2025, 1, 2, 10), raise("NOPE", "ZZ")).unwrap();
+        ds.cases.push(bad);
+        ds.cases.push(ok.clone());
+        let mut entries = ok.entries().to_vec();
+        entries[1].at = t(2024, 5, 6, 9);
+        for e in &mut entries {
+            e.request_id = crate::id::RequestId::new("R3").unwrap();
+        }
+        ds.cases.push(RequestLog::from_entries(
+            crate::id::RequestId::new("R3").unwrap(),
+            entries,
+        ));
+        let r = ds.validate(&today());
+        let got: Vec<(Code, Option<&str>)> = r
+            .iter()
+            .map(|p| (p.code, p.location.path.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (Code::RequestUnknownHousehold, Some("cases[1].events[0]")),
+                (Code::RequestUnknownCadre, Some("cases[1].events[0]")),
+                (Code::RequestFutureEvent, Some("cases[1].events[0]")),
+                (Code::RequestDuplicateId, Some("cases[2]")),
+                (Code::RequestChainBroken, Some("cases[3].events[0]")),
+                (Code::RequestOutOfOrder, Some("cases[3].events[1]")),
+            ],
+            "{r}"
+        );
+    }
+
+    #[test]
     fn validation_never_changes_the_data() {
         let ds = township();
         let before = ds.clone();

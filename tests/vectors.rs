@@ -92,8 +92,96 @@ fn run(op: &str, input: &Value) -> Value {
             out["problems"] = problems_json(&report.problems);
             out
         }
+        "request_fold" => {
+            let (log, results) = request_log(input);
+            let state = log.state().expect("the first event is accepted");
+            json!({
+                "results": results,
+                "state": {
+                    "stage": state.stage,
+                    "track": state.track,
+                    "level": state.level,
+                    "deadline": state.deadline,
+                    "handler": state.handler,
+                    "outcome": state.outcome,
+                    "explained": state.explained,
+                    "feedback": state.feedback,
+                    "closed_at": state.closed_at,
+                },
+                "verifies": log.verify().is_ok(),
+            })
+        }
+        "escalations_due" => {
+            let (log, results) = request_log(input);
+            assert!(results.iter().all(|r| r == "ok"), "{results:?}");
+            let due =
+                minqing::case::escalations_due(&log, &case_policy(input), datetime(&input["now"]));
+            let events: Vec<Value> = due
+                .iter()
+                .map(|d| {
+                    assert_eq!(d.at, datetime(&input["now"]));
+                    json!(d.event)
+                })
+                .collect();
+            json!({ "due": events })
+        }
+        "meetings_due" => {
+            let logs: Vec<RequestLog> = input["logs"]
+                .as_array()
+                .expect("logs")
+                .iter()
+                .map(|l| {
+                    let (log, results) = request_log(l);
+                    assert!(results.iter().all(|r| r == "ok"), "{results:?}");
+                    log
+                })
+                .collect();
+            let m = minqing::case::meetings_due(&logs, &case_policy(input), date(&input["today"]));
+            json!(m)
+        }
         other => panic!("unknown operation `{other}`"),
     }
+}
+
+/// Appends `input.events` (`[{"at", "event"}]`) to a log named
+/// `input.request_id`; one result per event: `"ok"` or the refusal's code.
+/// A refused event must leave the log unchanged.
+fn request_log(input: &Value) -> (RequestLog, Vec<String>) {
+    let id: RequestId = serde_json::from_value(input["request_id"].clone()).expect("request id");
+    let mut log = RequestLog::new(id);
+    let mut results = Vec::new();
+    for e in input["events"].as_array().expect("events") {
+        let event: RequestEvent =
+            serde_json::from_value(e["event"].clone()).unwrap_or_else(|err| panic!("{e}: {err}"));
+        let before = log.clone();
+        match log.append(datetime(&e["at"]), event) {
+            Ok(_) => results.push("ok".to_string()),
+            Err(err) => {
+                assert_eq!(log, before, "a refused event changes nothing");
+                results.push(err.code().as_str().to_string());
+            }
+        }
+    }
+    (log, results)
+}
+
+/// The default policy, with `input.cycle` (`card_summary_day`,
+/// `joint_meeting_day`) where given.
+fn case_policy(input: &Value) -> CasePolicy {
+    let mut cycle = minqing::case::ReportingCycle::default();
+    if let Some(d) = input
+        .pointer("/cycle/card_summary_day")
+        .and_then(Value::as_u64)
+    {
+        cycle = cycle.card_summary_day(d as u32);
+    }
+    if let Some(d) = input
+        .pointer("/cycle/joint_meeting_day")
+        .and_then(Value::as_u64)
+    {
+        cycle = cycle.joint_meeting_day(d as u32);
+    }
+    CasePolicy::default().cycle(cycle)
 }
 
 #[test]

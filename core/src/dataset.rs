@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::assign::Assignment;
 use crate::cadre::{Cadre, DutySpan, Team, TeamKind};
+use crate::case::{RequestEvent, RequestLog};
 use crate::household::Household;
 use crate::org::{Unit, UnitKind};
 use crate::problem::{Code, Location, Problem, Report};
@@ -39,6 +40,10 @@ pub struct Dataset {
     /// Visits and contacts.
     #[serde(default)]
     pub visits: Vec<Visit>,
+    /// Requests raised by households (诉求), one event log each (see
+    /// [`crate::case`]).
+    #[serde(default)]
+    pub cases: Vec<RequestLog>,
 }
 
 /// Where each record of a [`Dataset`] came from, when it was read from
@@ -179,6 +184,7 @@ impl Dataset {
         self.check_duty(&mut cx, &cadres);
         self.check_assignments(&mut cx, &households, &cadres, opts);
         self.check_visits(&mut cx, &households, &cadres, opts);
+        self.check_cases(&mut cx, &households, &cadres, opts);
         cx.report
     }
 
@@ -697,6 +703,122 @@ impl Dataset {
     }
 }
 
+impl Dataset {
+    /// Requests: unique IDs, known households and cadres, no event after
+    /// `today`, an intact hash chain, and a history that folds (every
+    /// event fits). Located by JSON path (`cases[2].events[4]`).
+    fn check_cases(
+        &self,
+        cx: &mut Ctx,
+        households: &HashMap<&str, &Household>,
+        cadres: &HashMap<&str, &Cadre>,
+        opts: &ValidateOptions,
+    ) {
+        let mut seen: HashSet<&str> = HashSet::new();
+        for (i, log) in self.cases.iter().enumerate() {
+            let id = log.request_id();
+            let rec = format!("request {id}");
+            let at = |j: Option<usize>, field: &str| {
+                let path = match j {
+                    Some(j) => format!("cases[{i}].events[{j}]"),
+                    None => format!("cases[{i}]"),
+                };
+                Location::default().at_path(path).with_field(field)
+            };
+            if !seen.insert(id.as_str()) {
+                cx.push(
+                    Code::RequestDuplicateId,
+                    at(None, "request_id"),
+                    rec.clone(),
+                    format!("事项编号 {id} 重复"),
+                    format!("request ID {id} appears more than once"),
+                );
+            }
+            for (j, e) in log.entries().iter().enumerate() {
+                let mut named: Vec<(&str, &crate::id::CadreId)> = Vec::new();
+                match &e.event {
+                    RequestEvent::Raised {
+                        household, cadre, ..
+                    } => {
+                        if !households.contains_key(household.as_str()) {
+                            cx.push(
+                                Code::RequestUnknownHousehold,
+                                at(Some(j), "household_id"),
+                                rec.clone(),
+                                format!("事项 {id} 的户 {household} 不存在"),
+                                format!(
+                                    "request {id} names household {household}, which does not exist"
+                                ),
+                            );
+                        }
+                        named.push(("cadre_id", cadre));
+                    }
+                    RequestEvent::Assigned { handler, .. } => named.push(("handler", handler)),
+                    _ => {}
+                }
+                for (field, c) in named {
+                    if !cadres.contains_key(c.as_str()) {
+                        cx.push(
+                            Code::RequestUnknownCadre,
+                            at(Some(j), field),
+                            rec.clone(),
+                            format!("事项 {id} 的干部 {c} 不存在"),
+                            format!("request {id} names cadre {c}, who does not exist"),
+                        );
+                    }
+                }
+                if e.at.date() > opts.today {
+                    cx.push(
+                        Code::RequestFutureEvent,
+                        at(Some(j), "at"),
+                        rec.clone(),
+                        format!("事项 {id} 的事件时间 {} 晚于今天 {}", e.at, opts.today),
+                        format!(
+                            "request {id} has an event at {}, after today ({})",
+                            e.at, opts.today
+                        ),
+                    );
+                }
+            }
+            if let Err(b) = log.verify() {
+                let m = b.message();
+                cx.push(
+                    Code::RequestChainBroken,
+                    at(Some(b.index), "hash"),
+                    rec.clone(),
+                    format!("事项 {id} 的哈希链断裂：{}", m.zh),
+                    format!("request {id}: hash chain broken: {}", m.en),
+                );
+            }
+            // the first event that does not fit, located at its index
+            let mut state = None;
+            for (j, e) in log.entries().iter().enumerate() {
+                let step = if &e.request_id == id {
+                    crate::case::apply(state.as_ref(), id, e.at, &e.event)
+                } else {
+                    Err(crate::case::CaseError::WrongLog {
+                        expected: id.clone(),
+                        found: e.request_id.clone(),
+                    })
+                };
+                match step {
+                    Ok(s) => state = Some(s),
+                    Err(err) => {
+                        cx.push(
+                            err.code(),
+                            at(Some(j), "event"),
+                            rec.clone(),
+                            format!("事项 {id}：{}", err.message_zh()),
+                            format!("request {id}: {}", err.message_en()),
+                        );
+                        break;
+                    }
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1063,6 +1185,63 @@ mod tests {
         assert_eq!(p.location.line, Some(4));
         assert_eq!(p.location.field.as_deref(), Some("household_id"));
         assert!(p.location.path.is_none());
+    }
+
+    #[test]
+    fn requests_are_validated() {
+        use crate::case::{CasePolicy, Category, Channel, RequestEvent, RequestKind, RequestLog};
+        let raise = |h: &str, c: &str| RequestEvent::Raised {
+            household: hid(h),
+            cadre: cid(c),
+            category: Category::Insurance,
+            kind: RequestKind::Request,
+            channel: Channel::Visit,
+            summary: String::new(),
+        };
+        let p = CasePolicy::default();
+        let mut ok = RequestLog::new(crate::id::RequestId::new("R1").unwrap());
+        ok.append(t(2024, 5, 6, 10), raise("H1", "A")).unwrap();
+        ok.append(
+            t(2024, 5, 6, 10),
+            p.triage_default(Category::Insurance, t(2024, 5, 6, 10)),
+        )
+        .unwrap();
+        let mut ds = township();
+        ds.cases.push(ok.clone());
+        assert!(ds.validate(&today()).is_empty());
+        // round trip through the JSON document keeps the requests
+        let back: Dataset = serde_json::from_str(&serde_json::to_string(&ds).unwrap()).unwrap();
+        assert_eq!(back, ds);
+        let mut bad = RequestLog::new(crate::id::RequestId::new("R2").unwrap());
+        bad.append(t(2025, 1, 2, 10), raise("NOPE", "ZZ")).unwrap();
+        ds.cases.push(bad);
+        ds.cases.push(ok.clone());
+        let mut entries = ok.entries().to_vec();
+        entries[1].at = t(2024, 5, 6, 9);
+        for e in &mut entries {
+            e.request_id = crate::id::RequestId::new("R3").unwrap();
+        }
+        ds.cases.push(RequestLog::from_entries(
+            crate::id::RequestId::new("R3").unwrap(),
+            entries,
+        ));
+        let r = ds.validate(&today());
+        let got: Vec<(Code, Option<&str>)> = r
+            .iter()
+            .map(|p| (p.code, p.location.path.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (Code::RequestUnknownHousehold, Some("cases[1].events[0]")),
+                (Code::RequestUnknownCadre, Some("cases[1].events[0]")),
+                (Code::RequestFutureEvent, Some("cases[1].events[0]")),
+                (Code::RequestDuplicateId, Some("cases[2]")),
+                (Code::RequestChainBroken, Some("cases[3].events[0]")),
+                (Code::RequestOutOfOrder, Some("cases[3].events[1]")),
+            ],
+            "{r}"
+        );
     }
 
     #[test]

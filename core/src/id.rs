@@ -128,6 +128,11 @@ id_type!(
     /// The ID of a village work team or work station (驻村工作队 / 群众工作站).
     TeamId
 );
+id_type!(
+    /// The ID of a request raised by a household (诉求 / 事项), the name of
+    /// its event log (seeds 001, 004).
+    RequestId
+);
 
 #[cfg(test)]
 mod tests {

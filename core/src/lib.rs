@@ -41,14 +41,18 @@
 
 pub mod assign;
 pub mod cadre;
+pub mod case;
 pub mod dataset;
 pub mod household;
 pub mod id;
 pub mod io;
+pub mod metrics;
 pub mod org;
 pub mod problem;
 #[cfg(feature = "synth")]
 pub mod synth;
+#[cfg(feature = "synth")]
+pub mod synth_cases;
 pub mod visit;
 
 /// The names most programs need, in one `use`.
@@ -57,9 +61,14 @@ pub mod prelude {
         Assignment, ContactQuota, CoverageOptions, CoverageReport, QuotaTier, check_coverage,
     };
     pub use crate::cadre::{Cadre, Duty, DutySpan, DutyStatus, LoadBounds, Rank, Team, TeamKind};
+    pub use crate::case::{
+        CasePolicy, Category, Channel, Level, RequestEvent, RequestKind, RequestLog, RequestState,
+        Stage, Track, escalations_due,
+    };
     pub use crate::dataset::{Dataset, Sources, ValidateOptions};
     pub use crate::household::{Household, Residency, Tag};
-    pub use crate::id::{CadreId, HouseholdId, TeamId, UnitId};
+    pub use crate::id::{CadreId, HouseholdId, RequestId, TeamId, UnitId};
+    pub use crate::metrics::{Metrics, MetricsQuery, Rate, request_metrics};
     pub use crate::org::{Unit, UnitKind};
     pub use crate::problem::{Code, Location, Problem, Report, Severity};
     pub use crate::visit::{Mode, Visit};

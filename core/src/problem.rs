@@ -425,6 +425,40 @@ codes! {
     /// The same visit (household, cadre, instant, mode) is recorded twice.
     VisitDuplicate = "visit.duplicate", Warning;
 
+    // ----- requests (cases): validation and event logs -----
+    /// Two request logs share a request ID.
+    RequestDuplicateId = "request.duplicate_id", Error;
+    /// A request names a household that does not exist.
+    RequestUnknownHousehold = "request.unknown_household", Error;
+    /// A request names a cadre (raiser or handler) who does not exist.
+    RequestUnknownCadre = "request.unknown_cadre", Error;
+    /// A request event lies after `today`.
+    RequestFutureEvent = "request.future_event", Error;
+    /// The hash chain of a request log is broken: an event was edited,
+    /// removed or reordered (see `case::ChainBreak`).
+    RequestChainBroken = "request.chain_broken", Error;
+    /// An event does not fit the request's state (e.g. feedback before any
+    /// resolution); appending it is refused.
+    RequestBadTransition = "request.bad_transition", Error;
+    /// An event other than a reopening was appended to a closed (struck
+    /// off, 销号) request.
+    RequestClosed = "request.closed", Error;
+    /// The first event of a request is not `raised`, or `raised` comes twice.
+    RequestNotRaised = "request.not_raised", Error;
+    /// An event is earlier than the event before it.
+    RequestOutOfOrder = "request.out_of_order", Error;
+    /// A deadline is not after the instant of the event that sets it.
+    RequestBadDeadline = "request.bad_deadline", Error;
+    /// An escalation does not go up the ladder.
+    RequestBadLevel = "request.bad_level", Error;
+    /// An event that needs a deadline (feedback "not satisfied" opens a
+    /// rectification, 限期整改) has none.
+    RequestMissingDeadline = "request.missing_deadline", Error;
+    /// A reopening or explanation gives no reason (never silently).
+    RequestMissingReason = "request.missing_reason", Error;
+    /// An event names another request than its log, or its position.
+    RequestWrongLog = "request.wrong_log", Error;
+
     // ----- coverage and load on a date -----
     /// A household nobody covers on the date (有户必包、不漏一户, seed 001).
     CoverageUncovered = "coverage.uncovered", Error;

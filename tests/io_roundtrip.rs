@@ -223,6 +223,7 @@ fn csv_dataset() -> impl Strategy<Value = Dataset> {
             duty: Vec::new(),
             assignments,
             visits,
+            cases: Vec::new(),
         })
 }
 
@@ -373,4 +374,21 @@ fn csv_round_trip_keeps_tricky_values() {
     let (back, _, report) = read_csv_set(CsvFiles::new().households(&out.households[..]));
     assert!(report.is_empty(), "{report}");
     assert_eq!(back, ds);
+}
+
+#[test]
+fn json_round_trip_of_a_whole_township_with_requests() {
+    let mut ds = minqing::synth::township(&minqing::synth::SynthOptions::default())
+        .expect("the default township builds");
+    ds.cases = minqing::synth_cases::generate_requests(
+        &ds,
+        NaiveDate::from_ymd_opt(2024, 4, 1).unwrap(),
+        NaiveDate::from_ymd_opt(2024, 6, 30).unwrap(),
+        7,
+    );
+    assert!(ds.cases.len() > 100, "the township raises requests");
+    let text = to_json_string(&ds);
+    let back = minqing::io::from_json_str(&text).expect("reads back");
+    assert_eq!(back, ds);
+    assert!(back.cases.iter().all(|log| log.verify().is_ok()));
 }

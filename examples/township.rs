@@ -18,12 +18,15 @@ use std::process::ExitCode;
 
 use chrono::NaiveDate;
 use minqing::assign::{CoverageOptions, CoverageReport, check_coverage};
+use minqing::case::{CasePolicy, Stage, Track, escalations_due_all, intake_ledgers, meetings_due};
 use minqing::dataset::{Dataset, Sources, ValidateOptions};
 use minqing::household::Residency;
 use minqing::io::Encoding;
+use minqing::metrics::{MetricsQuery, Rate, request_metrics};
 use minqing::org::UnitKind;
 use minqing::problem::Report;
 use minqing::synth::{SynthOptions, township};
+use minqing::synth_cases::generate_requests;
 use minqing_examples::percent;
 
 /// `println!` that ignores a closed pipe (`township | head`).
@@ -112,7 +115,7 @@ fn main() -> ExitCode {
     }
     let today = args.today.unwrap_or(synth.end);
 
-    let (ds, mut problems, sources) = match &args.data {
+    let (mut ds, mut problems, sources) = match &args.data {
         Some(dir) => match read_folder(dir, args.encoding) {
             Ok((ds, sources, report)) => {
                 say!("读取 / read {}", dir.display());
@@ -148,6 +151,12 @@ fn main() -> ExitCode {
         say!("写出 / wrote the five CSV files to {}", out.display());
     }
 
+    // The synthetic township raises requests at the door over its window;
+    // a CSV folder has none (requests travel as JSON Lines).
+    if args.data.is_none() {
+        ds.cases = generate_requests(&ds, synth.start, synth.end, synth.seed);
+    }
+
     let vopts = ValidateOptions::new(today);
     problems.extend(match &sources {
         Some(s) => ds.validate_with_sources(&vopts, s),
@@ -160,6 +169,7 @@ fn main() -> ExitCode {
     print_problems(&problems, args.data.is_some());
     print_villages(&cov);
     print_loads(&ds, &cov);
+    print_requests(&ds, today);
 
     if args.data.is_some() && problems.has_errors() {
         ExitCode::FAILURE
@@ -345,4 +355,100 @@ fn print_loads(ds: &Dataset, cov: &CoverageReport) {
     }
     let line: Vec<String> = hist.iter().map(|(l, n)| format!("{l}:{n}")).collect();
     say!("  households:cadres  {}", line.join(" "));
+}
+
+fn rate(r: &Rate) -> String {
+    percent(r.numerator, r.denominator) + &format!(" ({}/{})", r.numerator, r.denominator)
+}
+
+/// The household-affairs pipeline (seeds 001, 002, 004): what was raised,
+/// where it stands, the figures, and what is due at the end of `today`.
+fn print_requests(ds: &Dataset, today: NaiveDate) {
+    if ds.cases.is_empty() {
+        return;
+    }
+    let now = today.and_hms_opt(23, 59, 59).expect("a valid time");
+    let policy = CasePolicy::default();
+    let states: Vec<_> = ds.cases.iter().filter_map(|l| l.state().ok()).collect();
+    say!("");
+    say!(
+        "民情诉求 / requests raised at the door: {} (即办 on_the_spot, 代办 proxy, 联动 joint, 调解 mediation)",
+        ds.cases.len()
+    );
+    let mut by_track: BTreeMap<(Option<Track>, Stage), u32> = BTreeMap::new();
+    for s in &states {
+        *by_track.entry((s.first_track, s.stage)).or_default() += 1;
+    }
+    let tracks: Vec<Option<Track>> = std::iter::once(None)
+        .chain(Track::ALL.iter().copied().map(Some))
+        .collect();
+    say!(
+        "{:<18}{}",
+        "track \\ stage",
+        Stage::ALL
+            .iter()
+            .map(|s| format!("{:>11}", s.as_str()))
+            .collect::<String>()
+    );
+    for t in tracks {
+        let row: Vec<u32> = Stage::ALL
+            .iter()
+            .map(|s| by_track.get(&(t, *s)).copied().unwrap_or(0))
+            .collect();
+        if row.iter().all(|&n| n == 0) {
+            continue;
+        }
+        // English words only in this column: CJK characters are two
+        // columns wide and would break the alignment.
+        let name = t.map_or("(not triaged)", |t| t.as_str());
+        say!(
+            "{:<18}{}",
+            name,
+            row.iter().map(|n| format!("{n:>11}")).collect::<String>()
+        );
+    }
+
+    let m = request_metrics(&ds.cases, &MetricsQuery::new(), now);
+    say!("");
+    say!("办结率 resolution      {}", rate(&m.resolution));
+    say!("按期率 on time         {}", rate(&m.on_time));
+    say!("即办率 on the spot     {}", rate(&m.on_the_spot));
+    say!("调处率 mediation       {}", rate(&m.mediation));
+    say!("采纳率 adoption        {}", rate(&m.adoption));
+    say!("满意率 satisfaction    {}", rate(&m.satisfaction));
+    let days = |d: Option<f64>| d.map_or("—".to_string(), |d| format!("{d:.1}"));
+    say!(
+        "days to close 销号天数  median {}, p90 {}; escalated {}, open {}, overdue {}, carried over {}",
+        days(m.days_to_close_median),
+        days(m.days_to_close_p90),
+        m.escalated,
+        m.open,
+        m.overdue,
+        m.carried_over
+    );
+
+    let ledgers = intake_ledgers(&ds.cases, now);
+    say!(
+        "三本台账 / intake ledgers: on the spot {}, proxy {}, escalated {}",
+        ledgers.on_the_spot.len(),
+        ledgers.proxy.len(),
+        ledgers.escalated.len()
+    );
+    let due = escalations_due_all(&ds.cases, &policy, now);
+    say!(
+        "due at the end of {today}: {} escalation or supervision event(s) to append",
+        due.len()
+    );
+    for d in due.iter().take(5) {
+        say!("  {}  {}", d.request_id, d.because.en);
+    }
+    let meetings = meetings_due(&ds.cases, &policy, today);
+    say!(
+        "next joint meeting 联席会议 {} ({} on the agenda, {} missed); next analysis meeting 民情分析会 {} ({} on the agenda)",
+        meetings.joint_meeting,
+        meetings.joint_agenda.len(),
+        meetings.joint_missed.len(),
+        meetings.analysis_meeting,
+        meetings.analysis_agenda.len()
+    );
 }

@@ -139,3 +139,33 @@ fn another_seed_is_another_township_of_the_same_shape() {
     assert!(cov.is_fully_covered());
     assert!(cov.problems.is_empty(), "{}", cov.problems);
 }
+
+#[test]
+fn synthetic_requests_run_the_whole_pipeline() {
+    use minqing::case::{Stage, Track};
+    use minqing::metrics::{MetricsQuery, request_metrics};
+
+    let opts = SynthOptions::default();
+    let mut ds = township(&opts).expect("default options are consistent");
+    ds.cases = minqing::synth_cases::generate_requests(&ds, opts.start, opts.end, opts.seed);
+    // the requests join the data set and it still validates: every
+    // household and cadre they name exists, every chain verifies
+    let report = ds.validate(&ValidateOptions::new(opts.end));
+    assert!(report.is_empty(), "{report}");
+
+    let states: Vec<_> = ds.cases.iter().map(|l| l.state().expect("folds")).collect();
+    for track in Track::ALL {
+        assert!(
+            states.iter().any(|s| s.first_track == Some(*track)),
+            "no request on track {track}"
+        );
+    }
+    assert!(states.iter().any(|s| s.stage == Stage::Closed));
+    assert!(states.iter().any(|s| s.stage != Stage::Closed));
+
+    let now = opts.end.and_hms_opt(23, 59, 59).unwrap();
+    let m = request_metrics(&ds.cases, &MetricsQuery::new(), now);
+    assert_eq!(m.collected, ds.cases.len() as u64);
+    assert_eq!(m.open + m.closed, m.collected);
+    assert!(m.resolution.numerator <= m.resolution.denominator);
+}

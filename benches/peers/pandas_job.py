@@ -4,10 +4,12 @@
 Usage: python3 pandas_job.py IN_DIR OUT_DIR
 
 The job of shared/spec/benchmark-workload.md, written the way a pandas user
-who cares about speed would: the pyarrow CSV reader, categoricals for the
-repeated strings, one vectorised timestamp parse, and the met periods kept as
-a dense household x period grid of booleans (24 half-months or 12 months per
-household), so that the missed list comes out already in order.
+who cares about speed would: the pyarrow CSV reader with Arrow-backed columns
+(`at` parsed by Arrow, or by one vectorised `to_datetime` when some rows are
+not ISO date-times), household ids looked up once per distinct id through a
+categorical, and the met periods kept as a dense household x period grid of
+booleans (24 half-months or 12 months per household), so that the missed list
+comes out already in order. Output through `to_csv`, pandas' own writer.
 """
 import os
 import sys

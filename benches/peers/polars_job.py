@@ -30,6 +30,14 @@ def required_periods():
     })
 
 
+def parse_at(at):
+    """`at` as a datetime, null where it is not one. The generator's
+    `YYYY-MM-DDTHH:MM` with a fixed format (fast); only the rows that fail it
+    go through Polars' format inference (seconds, a space, `YYYY/M/D H:MM`)."""
+    fast = at.str.to_datetime("%Y-%m-%dT%H:%M", strict=False, time_unit="us")
+    return pl.coalesce(fast, pl.when(fast.is_null()).then(at).str.to_datetime(strict=False, time_unit="us"))
+
+
 def main():
     if len(sys.argv) != 3:
         sys.exit("usage: polars_job.py IN_DIR OUT_DIR")
@@ -46,7 +54,7 @@ def main():
         pl.scan_csv(os.path.join(in_dir, "visits.csv"), infer_schema=False)
         .select("household_id", "at", "mode")
         .join(hh.lazy().select("household_id", "residency"), on="household_id", how="left")
-        .with_columns(at=pl.col("at").str.to_datetime(strict=False, time_unit="us"))
+        .with_columns(at=parse_at(pl.col("at")))
     )
     known = pl.col("residency").is_not_null()
     good_time = pl.col("at").is_not_null()

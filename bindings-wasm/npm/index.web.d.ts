@@ -1,0 +1,2 @@
+export * from "./minqing.js";
+export { default } from "./minqing.js";

@@ -1,0 +1,130 @@
+//! The JavaScript side of the binding, in WebAssembly (Node): errors are
+//! `MinqingError`s with `code` and `problems`; record validation returns
+//! plain objects located at fields.
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::{Array, JSON, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::wasm_bindgen_test;
+
+const DOC: &str = r#"{
+    "schema": "minqing/1",
+    "units": [{"unit_id": "T", "kind": "township"},
+              {"unit_id": "V1", "kind": "village", "parent_id": "T"}],
+    "households": [{"household_id": "H1", "village_id": "V1", "residency": "resident"}],
+    "cadres": [{"cadre_id": "A", "name": "李某某"}],
+    "duty": [{"cadre_id": "A", "status": "in_field", "from": "2024-05-06T12:00:00"}]
+}"#;
+
+fn get(v: &JsValue, key: &str) -> JsValue {
+    Reflect::get(v, &JsValue::from_str(key)).expect("an object")
+}
+
+fn obj(json: &str) -> JsValue {
+    JSON::parse(json).expect("JSON")
+}
+
+fn str_of(v: &JsValue, key: &str) -> Option<String> {
+    get(v, key).as_string()
+}
+
+/// The error `f` throws: a MinqingError (an Error, named so) with `code`
+/// and its first problem carrying the same code.
+fn assert_throws(result: Result<JsValue, JsValue>, code: &str) -> JsValue {
+    let e = result.expect_err("throws");
+    assert!(e.is_instance_of::<js_sys::Error>(), "an Error");
+    let e_err: &js_sys::Error = e.unchecked_ref();
+    assert_eq!(String::from(e_err.name()), "MinqingError");
+    assert!(!String::from(e_err.message()).is_empty());
+    assert_eq!(str_of(&e, "code").as_deref(), Some(code));
+    let problems = Array::from(&get(&e, "problems"));
+    assert!(problems.length() >= 1);
+    assert_eq!(str_of(&problems.get(0), "code").as_deref(), Some(code));
+    let message = get(&problems.get(0), "message");
+    assert!(str_of(&message, "zh").is_some_and(|s| !s.is_empty()));
+    assert!(str_of(&message, "en").is_some_and(|s| !s.is_empty()));
+    e
+}
+
+#[wasm_bindgen_test]
+fn unreadable_documents_throw_minqing_errors() {
+    let today = || JsValue::from_str("2024-06-30");
+    let e = assert_throws(
+        minqing_wasm::validate_dataset("{\n oops".into(), today(), None),
+        "json.syntax",
+    );
+    let first = Array::from(&get(&e, "problems")).get(0);
+    assert_eq!(get(&get(&first, "location"), "line").as_f64(), Some(2.0));
+    assert_throws(
+        minqing_wasm::validate_dataset(obj(r#"{"units": []}"#), today(), None),
+        "json.schema",
+    );
+    assert_throws(
+        minqing_wasm::validate_dataset(
+            obj(r#"{"schema": "minqing/1", "units": 3}"#),
+            today(),
+            None,
+        ),
+        "json.shape",
+    );
+    assert_throws(
+        minqing_wasm::validate_dataset(JsValue::from_f64(3.0), today(), None),
+        "json.shape",
+    );
+    assert_throws(
+        minqing_wasm::validate_dataset(DOC.into(), "30/06/2024".into(), None),
+        "field.bad_date",
+    );
+    assert_throws(
+        minqing_wasm::status_at(DOC.into(), "".into(), "2024-05-06T13:00:00".into()),
+        "field.bad_id",
+    );
+    assert_throws(
+        minqing_wasm::status_at(DOC.into(), "A".into(), JsValue::NULL),
+        "field.bad_datetime",
+    );
+}
+
+#[wasm_bindgen_test]
+fn records_are_validated_against_the_data_set() {
+    let today = || JsValue::from_str("2024-06-30");
+    let ok = minqing_wasm::validate_household(
+        obj(r#"{"household_id": "H2", "village_id": "V1", "residency": "away"}"#),
+        obj(DOC),
+        today(),
+    )
+    .unwrap();
+    assert_eq!(Array::from(&ok).length(), 0);
+
+    let bad = minqing_wasm::validate_visit(
+        obj(r#"{"household_id": "H9", "cadre_id": "A", "at": "2024-05-06T09:00:00", "mode": "phone"}"#),
+        DOC.into(),
+        today(),
+    )
+    .unwrap();
+    let bad = Array::from(&bad);
+    assert_eq!(bad.length(), 1);
+    let p = bad.get(0);
+    assert_eq!(
+        str_of(&p, "code").as_deref(),
+        Some("visit.unknown_household")
+    );
+    assert_eq!(str_of(&p, "severity").as_deref(), Some("error"));
+    assert_eq!(
+        str_of(&get(&p, "location"), "field").as_deref(),
+        Some("household_id")
+    );
+    // absent location fields are absent, not null
+    assert!(get(&get(&p, "location"), "line").is_undefined());
+}
+
+#[wasm_bindgen_test]
+fn status_is_a_word_or_null() {
+    let at = |t: &str| minqing_wasm::status_at(obj(DOC), "A".into(), t.into()).unwrap();
+    assert_eq!(
+        at("2024-05-06T13:00:00").as_string().as_deref(),
+        Some("in_field")
+    );
+    assert!(at("2024-05-06T11:00:00").is_null());
+    assert_eq!(minqing_wasm::version(), env!("CARGO_PKG_VERSION"));
+}

@@ -131,6 +131,22 @@ export interface MinqingDocument {
   duty?: DutySpan[];
   assignments?: Assignment[];
   visits?: Visit[];
+  /** Request histories. Their record types are declared when the binding
+   * exposes the request pipeline (issue 6); until then they pass through. */
+  cases?: RequestLogJson[];
+}
+
+/** A request's event log as the core serialises it: hash-chained entries. */
+export interface RequestLogJson {
+  request_id: string;
+  events: Array<{
+    request_id: string;
+    seq: number;
+    at: string;
+    event: { type: string; [field: string]: unknown };
+    prev_hash: string;
+    hash: string;
+  }>;
 }
 
 /** A data set: the document as an object, or its JSON text. */

@@ -399,11 +399,7 @@ mod tests {
             .tag(Tag::Hardship);
         assert!(s.selects(&h));
         assert!(!s.clone().tag(Tag::Disabled).selects(&h));
-        assert!(
-            s.clone()
-                .village(UnitId::new("V1").unwrap())
-                .selects(&h)
-        );
+        assert!(s.clone().village(UnitId::new("V1").unwrap()).selects(&h));
         assert!(!s.clone().village(UnitId::new("V2").unwrap()).selects(&h));
         assert!(s.clone().contact_household(false).selects(&h));
         assert!(!s.contact_household(true).selects(&h));

@@ -41,7 +41,6 @@
 //! identical with or without it.
 
 use std::collections::HashMap;
-use std::hash::BuildHasher;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -301,10 +300,7 @@ impl HouseholdColumns {
             if impossible {
                 continue;
             }
-            let contact = self
-                .tag_index
-                .get(Tag::ContactHousehold.as_str())
-                .copied();
+            let contact = self.tag_index.get(Tag::ContactHousehold.as_str()).copied();
             let village_ok: Option<Vec<bool>> = (!sel.villages.is_empty()).then(|| {
                 self.villages
                     .iter()
@@ -336,15 +332,33 @@ impl HouseholdColumns {
     }
 }
 
-/// A map from household ID bytes to household index, built for speed:
-/// IDs of up to 8 bytes are one `u64` key, up to 16 bytes one `u128`, longer
-/// ones boxed. The first of two equal IDs wins.
+/// A map from household ID bytes to household index, built for speed.
+///
+/// IDs shaped like the first one inserted (a fixed prefix and a fixed
+/// number of digits, e.g. `H0000001`) are looked up by their number: while
+/// they were inserted in numbering order as consecutive indices (the
+/// usual case of generated IDs) the index is computed, with no memory
+/// read; otherwise they are in a dense table, one array read instead of a
+/// hash probe. Other IDs go to
+/// hash maps keyed by a `u64` (up to 8 bytes), a `u128` (up to 16) or the
+/// boxed bytes. The first of two equal IDs wins.
 #[derive(Debug, Clone)]
 pub struct HouseholdIndex {
+    /// The prefix and the digit count of table-shaped IDs.
+    pattern: Option<(Vec<u8>, usize)>,
+    /// While `Some((first_number, first_index, count))`: table-shaped IDs
+    /// numbered `first_number..first_number + count` are households
+    /// `first_index..first_index + count`, and `dense` is empty.
+    affine: Option<(usize, u32, usize)>,
+    /// Household index by number; `NONE` where there is none.
+    dense: Vec<u32>,
+    dense_count: usize,
     short: HashMap<u64, u32, FastHasher>,
     mid: HashMap<u128, u32, FastHasher>,
     long: HashMap<Box<[u8]>, u32, FastHasher>,
 }
+
+const NONE: u32 = u32::MAX;
 
 #[inline]
 fn key8(b: &[u8]) -> u64 {
@@ -360,42 +374,52 @@ fn key16(b: &[u8]) -> u128 {
     u128::from_le_bytes(a)
 }
 
+/// Splits an ID into a prefix and a tail of 1 to 9 digits.
+fn digit_tail(id: &[u8]) -> Option<(&[u8], usize)> {
+    let digits = id.iter().rev().take_while(|c| c.is_ascii_digit()).count();
+    (1..=9)
+        .contains(&digits)
+        .then(|| (&id[..id.len() - digits], digits))
+}
+
+impl Default for HouseholdIndex {
+    fn default() -> Self {
+        HouseholdIndex {
+            pattern: None,
+            affine: None,
+            dense: Vec::new(),
+            dense_count: 0,
+            short: HashMap::with_hasher(hasher()),
+            mid: HashMap::with_hasher(hasher()),
+            long: HashMap::with_hasher(hasher()),
+        }
+    }
+}
+
 impl HouseholdIndex {
     /// The index of every household of `households`.
     pub fn new(households: &HouseholdColumns) -> Self {
-        let mut ix = HouseholdIndex {
-            short: HashMap::with_capacity_and_hasher(households.len(), hasher()),
-            mid: HashMap::with_hasher(hasher()),
-            long: HashMap::with_hasher(hasher()),
-        };
+        let mut ix = HouseholdIndex::default();
         for (i, id) in households.ids.iter().enumerate() {
             ix.insert(id.as_bytes(), i as u32);
         }
         ix
     }
 
-    /// Adds `id` for index `i` unless `id` is already there; returns the
-    /// index `id` had before, if any.
-    pub fn insert(&mut self, id: &[u8], i: u32) -> Option<u32> {
-        if id.last() == Some(&0) {
-            // Keys are zero-padded: an ID ending in NUL (never a valid
-            // ID) goes to the exact map.
-            return match self.long.get(id) {
-                Some(&old) => Some(old),
-                None => self.long.insert(id.into(), i),
-            };
+    /// The number of a table-shaped ID.
+    #[inline]
+    fn number(&self, id: &[u8]) -> Option<usize> {
+        let (prefix, digits) = self.pattern.as_ref()?;
+        if id.len() != prefix.len() + digits || !id.starts_with(prefix) {
+            return None;
         }
-        let old = match id.len() {
-            0..=8 => *self.short.entry(key8(id)).or_insert(i),
-            9..=16 => *self.mid.entry(key16(id)).or_insert(i),
-            _ => *self.long.entry(id.into()).or_insert(i),
-        };
-        (old != i).then_some(old)
+        id[prefix.len()..].iter().try_fold(0usize, |n, &c| {
+            let d = c.wrapping_sub(b'0');
+            (d < 10).then(|| n * 10 + usize::from(d))
+        })
     }
 
-    /// The index of household `id`, if it is known.
-    #[inline]
-    pub fn get(&self, id: &[u8]) -> Option<u32> {
+    fn get_hashed(&self, id: &[u8]) -> Option<u32> {
         if id.last() == Some(&0) {
             return self.long.get(id).copied();
         }
@@ -406,19 +430,100 @@ impl HouseholdIndex {
         }
     }
 
+    /// Adds `id` for index `i` unless `id` is already there; returns the
+    /// index `id` had before, if any.
+    pub fn insert(&mut self, id: &[u8], i: u32) -> Option<u32> {
+        if self.pattern.is_none()
+            && self.is_empty()
+            && let Some((prefix, digits)) = digit_tail(id)
+        {
+            self.pattern = Some((prefix.to_vec(), digits));
+        }
+        if let Some(n) = self.number(id) {
+            match self.affine {
+                None if self.dense_count == 0 && self.get_hashed(id).is_none() => {
+                    self.affine = Some((n, i, 1));
+                    self.dense_count = 1;
+                    return None;
+                }
+                Some((n0, i0, count)) => {
+                    if (n0..n0 + count).contains(&n) {
+                        return Some(i0 + (n - n0) as u32);
+                    }
+                    if n == n0 + count && i64::from(i) == i64::from(i0) + count as i64 {
+                        self.affine = Some((n0, i0, count + 1));
+                        self.dense_count += 1;
+                        return None;
+                    }
+                    // The numbering is no longer consecutive: fill the table.
+                    self.affine = None;
+                    self.dense = vec![NONE; n0 + count];
+                    for k in 0..count {
+                        self.dense[n0 + k] = i0 + k as u32;
+                    }
+                }
+                None => {}
+            }
+            // Keep the table at most about 4 slots a household.
+            let cap = (4 * (self.dense_count + 1)).max(1 << 16);
+            if n < self.dense.len() && self.dense[n] != NONE {
+                return Some(self.dense[n]);
+            }
+            if n < self.dense.len() || n < cap {
+                if let Some(old) = self.get_hashed(id) {
+                    return Some(old);
+                }
+                if n >= self.dense.len() {
+                    let len = (n + 1).max(self.dense.len() * 2).min(cap.max(n + 1));
+                    self.dense.resize(len, NONE);
+                }
+                self.dense[n] = i;
+                self.dense_count += 1;
+                return None;
+            }
+        }
+        if let Some(old) = self.get(id) {
+            return Some(old);
+        }
+        if id.last() == Some(&0) {
+            // Keys are zero-padded: an ID ending in NUL (never a valid
+            // ID) goes to the exact map.
+            self.long.insert(id.into(), i);
+            return None;
+        }
+        match id.len() {
+            0..=8 => self.short.insert(key8(id), i),
+            9..=16 => self.mid.insert(key16(id), i),
+            _ => self.long.insert(id.into(), i),
+        };
+        None
+    }
+
+    /// The index of household `id`, if it is known.
+    #[inline]
+    pub fn get(&self, id: &[u8]) -> Option<u32> {
+        if let Some(n) = self.number(id) {
+            if let Some((n0, i0, count)) = self.affine {
+                if n >= n0 && n - n0 < count {
+                    return Some(i0 + (n - n0) as u32);
+                }
+            } else if let Some(&i) = self.dense.get(n)
+                && i != NONE
+            {
+                return Some(i);
+            }
+        }
+        self.get_hashed(id)
+    }
+
     /// How many IDs.
     pub fn len(&self) -> usize {
-        self.short.len() + self.mid.len() + self.long.len()
+        self.dense_count + self.short.len() + self.mid.len() + self.long.len()
     }
 
     /// True when there is no ID.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
-    }
-
-    /// The hasher state in use (for callers building compatible maps).
-    pub fn hasher(&self) -> &impl BuildHasher {
-        self.short.hasher()
     }
 }
 
@@ -677,43 +782,101 @@ impl Scan<'_> {
             .collect()
     }
 
+    /// Marks the period of one visit for the rules in `m`.
+    #[inline(always)]
+    fn mark(&self, marks: &mut [Marks], single_word: bool, h: usize, off: usize, mut m: u64) {
+        while m != 0 {
+            let r = m.trailing_zeros() as usize;
+            m &= m - 1;
+            let plan = &self.plans[r];
+            let p = plan.day_to_period[off] as usize;
+            match &mut marks[r] {
+                Marks::Bits(bits) if single_word => bits[h] |= 1 << p,
+                Marks::Bits(bits) => bits[h * plan.stride + (p >> 6)] |= 1 << (p & 63),
+                Marks::Counts(c) => {
+                    let x = &mut c[h * plan.stride + p];
+                    *x = x.saturating_add(1);
+                }
+            }
+        }
+    }
+
     /// The hot loop: marks the periods of visits `lo..hi`. Returns the
     /// visits outside the window and those with an unknown household.
+    ///
+    /// With many households the visits are first grouped, a million at a
+    /// time, by blocks of 16,384 households, so that the marks touched
+    /// stay in the CPU's cache.
     fn run(&self, v: &VisitColumns, lo: usize, hi: usize, marks: &mut [Marks]) -> (u64, u64) {
+        const SHIFT_MIN: u32 = 14;
+        const CHUNK: usize = 1 << 20;
+        let n = self.masks.len();
+        let single_word = self.plans.iter().all(|p| !p.counting && p.stride == 1);
         let (mut outside, mut unknown) = (0u64, 0u64);
         let hh = &v.household[lo..hi];
         let days = &v.day[lo..hi];
         let modes = &v.mode[lo..hi];
         let signed = &v.signed[lo..hi];
-        // Fast path: one word a household for every rule, no counters.
-        let single_word = self.plans.iter().all(|p| !p.counting && p.stride == 1);
-        for (((&h, &day), &mode), &s) in hh.iter().zip(days).zip(modes).zip(signed) {
-            let off = day.wrapping_sub(self.w0) as u32;
-            if off >= self.ndays {
-                outside += 1;
-                continue;
+        if n <= 1 << (SHIFT_MIN + 1) || self.ndays > 1 << 24 || hh.len() < 1 << 12 {
+            for (((&h, &day), &mode), &s) in hh.iter().zip(days).zip(modes).zip(signed) {
+                let off = day.wrapping_sub(self.w0) as u32;
+                if off >= self.ndays {
+                    outside += 1;
+                    continue;
+                }
+                let Some(&hmask) = self.masks.get(h as usize) else {
+                    unknown += 1;
+                    continue;
+                };
+                let m = hmask & self.qualify[mode_code(mode, s)];
+                self.mark(marks, single_word, h as usize, off as usize, m);
             }
-            let Some(&hmask) = self.masks.get(h as usize) else {
-                unknown += 1;
-                continue;
-            };
-            let mut m = hmask & self.qualify[mode_code(mode, s)];
-            while m != 0 {
-                let r = m.trailing_zeros() as usize;
-                m &= m - 1;
-                let plan = &self.plans[r];
-                let p = plan.day_to_period[off as usize] as usize;
-                match &mut marks[r] {
-                    Marks::Bits(bits) if single_word => bits[h as usize] |= 1 << p,
-                    Marks::Bits(bits) => {
-                        bits[h as usize * plan.stride + (p >> 6)] |= 1 << (p & 63);
-                    }
-                    Marks::Counts(c) => {
-                        let x = &mut c[h as usize * plan.stride + p];
-                        *x = x.saturating_add(1);
-                    }
+            return (outside, unknown);
+        }
+        let bits_n = usize::BITS - (n - 1).leading_zeros();
+        let shift = SHIFT_MIN.max(bits_n.saturating_sub(8));
+        let nb = ((n - 1) >> shift) + 1;
+        let mut scratch = vec![0u64; CHUNK.min(hh.len())];
+        let mut start = vec![0usize; nb + 1];
+        let mut cursor = vec![0usize; nb];
+        let mut c = 0;
+        while c < hh.len() {
+            let e = (c + CHUNK).min(hh.len());
+            start.iter_mut().for_each(|x| *x = 0);
+            for &h in &hh[c..e] {
+                if let Some(x) = start.get_mut((h as usize >> shift) + 1) {
+                    *x += 1;
                 }
             }
+            for b in 0..nb {
+                start[b + 1] += start[b];
+            }
+            cursor.copy_from_slice(&start[..nb]);
+            for i in c..e {
+                let h = hh[i] as usize;
+                let off = days[i].wrapping_sub(self.w0) as u32;
+                if off >= self.ndays {
+                    outside += 1;
+                    continue;
+                }
+                if h >= n {
+                    unknown += 1;
+                    continue;
+                }
+                let b = h >> shift;
+                let code = mode_code(modes[i], signed[i]) as u64;
+                scratch[cursor[b]] = (h as u64) << 32 | u64::from(off) << 3 | code;
+                cursor[b] += 1;
+            }
+            for b in 0..nb {
+                for &x in &scratch[start[b]..cursor[b]] {
+                    let h = (x >> 32) as usize;
+                    let off = (x as u32 >> 3) as usize;
+                    let m = self.masks[h] & self.qualify[(x & 7) as usize];
+                    self.mark(marks, single_word, h, off, m);
+                }
+            }
+            c = e;
         }
         (outside, unknown)
     }
@@ -1122,7 +1285,10 @@ impl ComplianceReport {
             Some(o) => (Some(o.iter().copied()), None),
             None => (None, Some(0..n)),
         };
-        sorted.into_iter().flatten().chain(plain.into_iter().flatten())
+        sorted
+            .into_iter()
+            .flatten()
+            .chain(plain.into_iter().flatten())
     }
 
     /// Per household and rule selecting it: required and met periods, in
@@ -1394,16 +1560,60 @@ mod tests {
     }
 
     #[test]
+    fn index_numbered_ids_in_and_out_of_order() {
+        // Consecutive, then a gap, a repeat, an out-of-order and a far one.
+        let ids = [
+            "H0007", "H0008", "H0009", "H0012", "H0008", "H0003", "H9999", "X1", "H12",
+        ];
+        let mut ix = HouseholdIndex::default();
+        let mut expect = Vec::new();
+        for (i, id) in ids.iter().enumerate() {
+            let old = ix.insert(id.as_bytes(), i as u32);
+            expect.push(old);
+        }
+        assert_eq!(expect[4], Some(1));
+        assert!(
+            expect
+                .iter()
+                .enumerate()
+                .all(|(i, o)| i == 4 || o.is_none())
+        );
+        for (i, id) in ids.iter().enumerate() {
+            let want = if i == 4 { 1 } else { i as u32 };
+            assert_eq!(ix.get(id.as_bytes()), Some(want), "{id}");
+        }
+        assert_eq!(ix.get(b"H0010"), None);
+        assert_eq!(ix.get(b"H0006"), None);
+        assert_eq!(ix.len(), 8);
+        let mut seq = HouseholdIndex::default();
+        for i in 0..1000u32 {
+            assert_eq!(seq.insert(format!("H{:07}", i + 5).as_bytes(), i), None);
+        }
+        assert_eq!(seq.get(b"H0000005"), Some(0));
+        assert_eq!(seq.get(b"H0001004"), Some(999));
+        assert_eq!(seq.get(b"H0001005"), None);
+        assert_eq!(seq.get(b"H0000004"), None);
+    }
+
+    #[test]
     fn unsorted_ids_and_out_of_range_visits() {
         let mut hs = HouseholdColumns::new();
         hs.push("H3", "V2", Residency::Away, [], None);
         hs.push("H10", "V1", Residency::Away, [], None);
         let mut vs = VisitColumns::new();
         vs.push(7, d(1, 1), Mode::Phone, false);
-        vs.push(0, NaiveDate::from_ymd_opt(2023, 12, 31).unwrap(), Mode::Phone, false);
+        vs.push(
+            0,
+            NaiveDate::from_ymd_opt(2023, 12, 31).unwrap(),
+            Mode::Phone,
+            false,
+        );
         let w = Window::new(d(1, 1), d(1, 31)).unwrap();
         let r = compliance(&hs, &vs, &presets::four_fixed_three_arrivals(), w).unwrap();
-        assert_eq!((r.visits_unknown_household, r.visits_outside_window), (1, 1));
+        assert_eq!(
+            (r.visits_unknown_household, r.visits_outside_window),
+            (1, 1)
+        );
         let order: Vec<&str> = r.missed().map(|m| hs.id(m.household)).collect();
         assert_eq!(order, vec!["H10", "H3"]);
     }

@@ -60,9 +60,9 @@ pub mod visit;
 pub mod prelude {
     pub use crate::assign::Assignment;
     pub use crate::cadence::{CadenceRule, Policy, Selector};
+    pub use crate::cadre::{Cadre, Duty, DutySpan, DutyStatus, LoadBounds, Rank, Team, TeamKind};
     pub use crate::calendar::{Period, PeriodKind, Window};
     pub use crate::compliance::{ComplianceReport, HouseholdColumns, VisitColumns, compliance};
-    pub use crate::cadre::{Cadre, Duty, DutySpan, DutyStatus, LoadBounds, Rank, Team, TeamKind};
     pub use crate::dataset::{Dataset, Sources, ValidateOptions};
     pub use crate::household::{Household, Residency, Tag};
     pub use crate::id::{CadreId, HouseholdId, TeamId, UnitId};

@@ -62,7 +62,7 @@ fn show(file: &str, counts: &RowCounts, problems: &Report) {
     }
 }
 
-fn run(input: &Path, output: &Path) -> Result<(), Box<dyn std::error::Error>> {
+pub fn run(input: &Path, output: &Path) -> Result<(), Box<dyn std::error::Error>> {
     let t0 = Instant::now();
     let window = Window::year(2024).ok_or("bad window")?;
     let hpath = input.join("households.csv");

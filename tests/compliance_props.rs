@@ -64,14 +64,14 @@ fn policy() -> Policy {
         )
 }
 
-fn outputs(
-    r: &ComplianceReport,
-) -> (
+type Outputs = (
     u64,
     u64,
     Vec<(String, u64, u64)>,
     Vec<(u32, u16, NaiveDate)>,
-) {
+);
+
+fn outputs(r: &ComplianceReport) -> Outputs {
     (
         r.required,
         r.met,

@@ -261,15 +261,12 @@ impl HouseholdColumns {
     /// The tags of household `i`.
     pub fn tags(&self, i: u32) -> impl Iterator<Item = &Tag> + '_ {
         let i = i as usize;
-        let end = self.tag_ends.get(i).copied().unwrap_or(0) as usize;
-        let start = if i == 0 || i > self.tag_ends.len() {
-            end
+        let slice = if i < self.tag_ends.len() {
+            self.tag_slice(i)
         } else {
-            self.tag_ends[i - 1] as usize
+            &[]
         };
-        self.tag_values[start..end]
-            .iter()
-            .map(|&t| &self.tag_names[t as usize])
+        slice.iter().map(|&t| &self.tag_names[t as usize])
     }
 
     fn tag_slice(&self, i: usize) -> &[u16] {
@@ -737,6 +734,7 @@ enum Marks {
 }
 
 impl Marks {
+    #[cfg(feature = "parallel")]
     fn merge(&mut self, other: &Marks) {
         match (self, other) {
             (Marks::Bits(a), Marks::Bits(b)) => a.iter_mut().zip(b).for_each(|(x, y)| *x |= y),
@@ -967,7 +965,6 @@ pub fn compliance_with(
     };
     let n = visits.len();
     let (marks, outside, unknown) = run_scan(&scan, visits, n, exec);
-    drop(scan);
 
     let order = id_order(households);
     let mut report = ComplianceReport {

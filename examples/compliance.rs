@@ -69,6 +69,7 @@ pub fn run(input: &Path, output: &Path) -> Result<(), Box<dyn std::error::Error>
     let hs = read_households(File::open(&hpath)?, &LoadOptions::new("households.csv"))
         .map_err(|r| r.to_string())?;
     show("households.csv", &hs.counts, &hs.problems);
+    let th = Instant::now();
     let vpath = input.join("visits.csv");
     let vsize = std::fs::metadata(&vpath)?.len() as usize;
     let vopts = LoadOptions::new("visits.csv")
@@ -94,8 +95,10 @@ pub fn run(input: &Path, output: &Path) -> Result<(), Box<dyn std::error::Error>
     );
     let visits = report.visits_counted;
     eprintln!(
-        "times: read {:.3} s, compute {:.3} s ({:.1}M visits/s), write {:.3} s, total {:.3} s",
+        "times: read {:.3} s (households {:.3} s, visits {:.3} s), compute {:.3} s ({:.1}M visits/s), write {:.3} s, total {:.3} s",
         (t1 - t0).as_secs_f64(),
+        (th - t0).as_secs_f64(),
+        (t1 - th).as_secs_f64(),
         (t2 - t1).as_secs_f64(),
         visits as f64 / (t2 - t1).as_secs_f64() / 1e6,
         (t3 - t2).as_secs_f64(),

@@ -155,13 +155,17 @@ impl HouseholdColumns {
         tags: impl IntoIterator<Item = &'t str>,
         registered_on: Option<NaiveDate>,
     ) -> u32 {
-        let v = match self.village_index.get(village) {
-            Some(&v) => v,
-            None => {
-                let v = self.villages.push(village);
-                self.village_index.insert(village.to_string(), v);
-                v
-            }
+        let last = self.village.last().copied();
+        let v = match last.filter(|&v| self.villages.get(v) == village) {
+            Some(v) => v,
+            None => match self.village_index.get(village) {
+                Some(&v) => v,
+                None => {
+                    let v = self.villages.push(village);
+                    self.village_index.insert(village.to_string(), v);
+                    v
+                }
+            },
         };
         for t in tags {
             let ti = match self.tag_index.get(t) {

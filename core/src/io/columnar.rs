@@ -281,34 +281,44 @@ impl Problems {
     }
 }
 
-/// Calls `f(local_line, fields)` for every record of a block that has no
-/// quote character. Returns the number of physical lines.
+/// Calls `f(local_line, line, fields)` for every record of a block that
+/// has no quote character, finding commas and newlines in one vectorised
+/// pass. Returns the number of physical lines.
 fn for_each_plain_record(
     block: &[u8],
     fields: &mut Vec<(usize, usize)>,
     mut f: impl FnMut(u64, &[u8], &[(usize, usize)]),
 ) -> u64 {
-    let mut pos = 0;
     let mut line = 0u64;
-    while pos < block.len() {
-        let end = memchr::memchr(b'\n', &block[pos..]).map_or(block.len(), |i| pos + i);
-        let mut l = &block[pos..end];
-        if l.last() == Some(&b'\r') {
-            l = &l[..l.len() - 1];
+    let mut line_start = 0;
+    let mut field_start = 0;
+    fields.clear();
+    let mut end_line =
+        |line: u64, ls: usize, end: usize, fields: &mut Vec<(usize, usize)>, fs: usize| {
+            let mut end = end;
+            if end > ls && block[end - 1] == b'\r' {
+                end -= 1;
+            }
+            if end > ls {
+                fields.push((fs.min(end) - ls, end - ls));
+                f(line, &block[ls..end], fields);
+            }
+            fields.clear();
+        };
+    for i in memchr::memchr2_iter(b',', b'\n', block) {
+        if block[i] == b',' {
+            fields.push((field_start - line_start, i - line_start));
+            field_start = i + 1;
+        } else {
+            line += 1;
+            end_line(line, line_start, i, fields, field_start);
+            line_start = i + 1;
+            field_start = i + 1;
         }
+    }
+    if line_start < block.len() {
         line += 1;
-        pos = end + 1;
-        if l.is_empty() {
-            continue;
-        }
-        fields.clear();
-        let mut start = 0;
-        for i in memchr::memchr_iter(b',', l) {
-            fields.push((start, i));
-            start = i + 1;
-        }
-        fields.push((start, l.len()));
-        f(line, l, fields);
+        end_line(line, line_start, block.len(), fields, field_start);
     }
     line
 }
@@ -564,8 +574,8 @@ fn parse_visit_chunk(
     index: &HouseholdIndex,
     window: Option<(i32, i32)>,
     max: usize,
+    mut visits: VisitColumns,
 ) -> VisitChunk {
-    let mut visits = VisitColumns::with_capacity(chunk.len() / 36 + 1);
     let mut counts = RowCounts::default();
     let mut probs = Problems::new(max);
     let mut fields = Vec::with_capacity(cols.n.max(8));
@@ -733,6 +743,7 @@ pub fn read_visits<R: Read>(
         .map(|w| (day_number(w.start), day_number(w.end)));
     let max = opts.max_problems;
     let file = opts.file.clone();
+    let pool: std::sync::Mutex<Vec<VisitColumns>> = std::sync::Mutex::new(Vec::new());
     read_blocks(
         r,
         opts,
@@ -758,12 +769,21 @@ pub fn read_visits<R: Read>(
             } else {
                 split_at_newlines(block, parts())
             };
+            // Chunk buffers are recycled from block to block.
             let results = map_chunks(&chunks, |ch| {
-                parse_visit_chunk(ch, quoted, c, index, window, max)
+                let buf = pool
+                    .lock()
+                    .ok()
+                    .and_then(|mut p| p.pop())
+                    .unwrap_or_default();
+                parse_visit_chunk(ch, quoted, c, index, window, max, buf)
             });
             let mut line = first_line;
             for mut res in results {
                 out.append(&mut res.visits);
+                if let Ok(mut p) = pool.lock() {
+                    p.push(res.visits);
+                }
                 counts.add(&res.counts);
                 for mut p in res.problems {
                     if pending.len() < max {
@@ -807,6 +827,16 @@ fn map_chunks<T>(chunks: &[&[u8]], f: impl Fn(&[u8]) -> T) -> Vec<T> {
 }
 
 // ---------------------------------------------------------------- households
+
+/// Why `s` is not a valid ID, with a fast path for short printable ASCII.
+fn id_problem(s: &str) -> Option<crate::id::IdError> {
+    let b = s.as_bytes();
+    if !b.is_empty() && b.len() <= 64 && b.iter().all(|c| (0x21..=0x7e).contains(c)) {
+        None
+    } else {
+        check_id(s).err()
+    }
+}
 
 /// Reads a `households.csv` (columns `household_id, village_id,
 /// residency`, and `tags`, `registered_on` if present, in any order) into
@@ -899,7 +929,7 @@ pub fn read_households<R: Read>(r: R, opts: &LoadOptions) -> Result<LoadedHouseh
                     return;
                 };
                 for (k, s) in [(c.id, id), (c.village, village)] {
-                    if let Err(e) = check_id(s) {
+                    if let Some(e) = id_problem(s) {
                         counts.bad += 1;
                         probs.push(|| {
                             bad(

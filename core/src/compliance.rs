@@ -767,11 +767,56 @@ struct Scan<'a> {
     qualify: [u64; 8],
     w0: i32,
     ndays: u32,
+    /// When every rule needs one word a household and one contact a
+    /// period: the marks are one array, household-major (`h * rules + r`,
+    /// a household's words side by side), and `bit_table[r * ndays + off]`
+    /// is the bit of day `off` for rule `r`.
+    flat: bool,
+    bit_table: Vec<u64>,
 }
 
-impl Scan<'_> {
+impl<'a> Scan<'a> {
+    fn new(plans: &'a [RulePlan], masks: &'a [u64], qualify: [u64; 8], window: &Window) -> Self {
+        let ndays = window.days();
+        let flat = !plans.is_empty() && plans.iter().all(|p| !p.counting && p.stride == 1);
+        let bit_table = if flat {
+            plans
+                .iter()
+                .flat_map(|p| p.day_to_period.iter().map(|&x| 1u64 << (x & 63)))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Scan {
+            plans,
+            masks,
+            qualify,
+            w0: day_number(window.start),
+            ndays,
+            flat,
+            bit_table,
+        }
+    }
+
+    /// The per-rule marks of a scan's result.
+    fn into_rule_marks(&self, marks: Vec<Marks>) -> Vec<Marks> {
+        if !self.flat {
+            return marks;
+        }
+        let rules = self.plans.len();
+        let Some(Marks::Bits(flat)) = marks.into_iter().next() else {
+            return Vec::new();
+        };
+        (0..rules)
+            .map(|r| Marks::Bits(flat.iter().skip(r).step_by(rules).copied().collect()))
+            .collect()
+    }
+
     fn empty_marks(&self) -> Vec<Marks> {
         let n = self.masks.len();
+        if self.flat {
+            return vec![Marks::Bits(vec![0; n * self.plans.len()])];
+        }
         self.plans
             .iter()
             .map(|p| {
@@ -787,6 +832,18 @@ impl Scan<'_> {
     /// Marks the period of one visit for the rules in `m`.
     #[inline(always)]
     fn mark(&self, marks: &mut [Marks], single_word: bool, h: usize, off: usize, mut m: u64) {
+        if self.flat {
+            if let Some(Marks::Bits(bits)) = marks.first_mut() {
+                let rules = self.plans.len();
+                let nd = self.ndays as usize;
+                while m != 0 {
+                    let r = m.trailing_zeros() as usize;
+                    m &= m - 1;
+                    bits[h * rules + r] |= self.bit_table[r * nd + off];
+                }
+            }
+            return;
+        }
         while m != 0 {
             let r = m.trailing_zeros() as usize;
             m &= m - 1;
@@ -806,12 +863,11 @@ impl Scan<'_> {
     /// The hot loop: marks the periods of visits `lo..hi`. Returns the
     /// visits outside the window and those with an unknown household.
     ///
-    /// With many households the visits are first grouped, a million at a
-    /// time, by blocks of 16,384 households, so that the marks touched
-    /// stay in the CPU's cache.
+    /// With many households the visits are first grouped (up to 8 visits a
+    /// household at a time) by blocks of 16,384 households, so that the
+    /// marks of a block are touched many times while in the CPU's cache.
     fn run(&self, v: &VisitColumns, lo: usize, hi: usize, marks: &mut [Marks]) -> (u64, u64) {
         const SHIFT_MIN: u32 = 14;
-        const CHUNK: usize = 1 << 20;
         let n = self.masks.len();
         let single_word = self.plans.iter().all(|p| !p.counting && p.stride == 1);
         let (mut outside, mut unknown) = (0u64, 0u64);
@@ -838,12 +894,15 @@ impl Scan<'_> {
         let bits_n = usize::BITS - (n - 1).leading_zeros();
         let shift = SHIFT_MIN.max(bits_n.saturating_sub(8));
         let nb = ((n - 1) >> shift) + 1;
-        let mut scratch = vec![0u64; CHUNK.min(hh.len())];
+        // Up to 8 visits a household a pass, so that each block's marks
+        // are touched many times while cached (at most 128 MiB scratch).
+        let chunk = (8 * n).clamp(1 << 20, 1 << 24);
+        let mut scratch = vec![0u64; chunk.min(hh.len())];
         let mut start = vec![0usize; nb + 1];
         let mut cursor = vec![0usize; nb];
         let mut c = 0;
         while c < hh.len() {
-            let e = (c + CHUNK).min(hh.len());
+            let e = (c + chunk).min(hh.len());
             start.iter_mut().for_each(|x| *x = 0);
             for &h in &hh[c..e] {
                 if let Some(x) = start.get_mut((h as usize >> shift) + 1) {
@@ -960,15 +1019,10 @@ pub fn compliance_with(
             }
         }
     }
-    let scan = Scan {
-        plans: &plans,
-        masks: &masks,
-        qualify,
-        w0: day_number(window.start),
-        ndays: window.days(),
-    };
+    let scan = Scan::new(&plans, &masks, qualify, &window);
     let n = visits.len();
     let (marks, outside, unknown) = run_scan(&scan, visits, n, exec);
+    let marks = scan.into_rule_marks(marks);
 
     let order = id_order(households);
     let mut report = ComplianceReport {

@@ -799,7 +799,7 @@ impl<'a> Scan<'a> {
     }
 
     /// The per-rule marks of a scan's result.
-    fn into_rule_marks(&self, marks: Vec<Marks>) -> Vec<Marks> {
+    fn split_rule_marks(&self, marks: Vec<Marks>) -> Vec<Marks> {
         if !self.flat {
             return marks;
         }
@@ -1022,7 +1022,7 @@ pub fn compliance_with(
     let scan = Scan::new(&plans, &masks, qualify, &window);
     let n = visits.len();
     let (marks, outside, unknown) = run_scan(&scan, visits, n, exec);
-    let marks = scan.into_rule_marks(marks);
+    let marks = scan.split_rule_marks(marks);
 
     let order = id_order(households);
     let mut report = ComplianceReport {

@@ -34,14 +34,19 @@
 //!   with GB18030 decoding.
 //! - `fs` (default): read and write a folder of CSV files by path.
 //! - `synth`: a seeded synthetic township for examples, tests and benches.
+//! - `parallel` (default): multi-core compliance and CSV loading with rayon;
+//!   results are identical without it.
 //!
 //! The WebAssembly build uses `default-features = false`.
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 
 pub mod assign;
+pub mod cadence;
 pub mod cadre;
+pub mod calendar;
 pub mod case;
+pub mod compliance;
 pub mod dataset;
 pub mod household;
 pub mod id;
@@ -60,11 +65,14 @@ pub mod prelude {
     pub use crate::assign::{
         Assignment, ContactQuota, CoverageOptions, CoverageReport, QuotaTier, check_coverage,
     };
+    pub use crate::cadence::{CadenceRule, Policy, Selector};
     pub use crate::cadre::{Cadre, Duty, DutySpan, DutyStatus, LoadBounds, Rank, Team, TeamKind};
+    pub use crate::calendar::{Period, PeriodKind, Window};
     pub use crate::case::{
         CasePolicy, Category, Channel, Level, RequestEvent, RequestKind, RequestLog, RequestState,
         Stage, Track, escalations_due,
     };
+    pub use crate::compliance::{ComplianceReport, HouseholdColumns, VisitColumns, compliance};
     pub use crate::dataset::{Dataset, Sources, ValidateOptions};
     pub use crate::household::{Household, Residency, Tag};
     pub use crate::id::{CadreId, HouseholdId, RequestId, TeamId, UnitId};

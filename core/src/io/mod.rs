@@ -5,6 +5,9 @@
 //! - [`date`]: the date and date-time formats every file uses.
 //! - [`json`]: a whole [`Dataset`](crate::dataset::Dataset) as one document.
 //! - [`jsonl`]: any serde type, one JSON value a line.
+//! - `columnar` (feature `csv`): the fast path for the two big files,
+//!   households.csv and visits.csv, straight into the columns compliance
+//!   runs on.
 //! - `csv` (feature `csv`): units.csv, households.csv, cadres.csv,
 //!   assignments.csv and visits.csv, one reader and one writer each, and
 //!   the five files together. Teams and duty spans have no CSV file: they
@@ -16,6 +19,8 @@
 
 use crate::problem::{Location, Report};
 
+#[cfg(feature = "csv")]
+pub mod columnar;
 #[cfg(feature = "csv")]
 pub mod csv;
 pub mod date;

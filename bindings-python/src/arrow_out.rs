@@ -14,11 +14,11 @@ use pyo3_arrow::ffi::{ArrayIterator, to_stream_pycapsule};
 
 use crate::problem::severity_str;
 
-/// A table of results in Arrow memory. Read it with ``pyarrow.table(t)``,
-/// ``polars.DataFrame(t)`` or ``polars.from_arrow(t)``, or call
-/// ``to_pyarrow()``, ``to_polars()``, ``to_pandas()``; any library that
-/// speaks the Arrow PyCapsule interface (``__arrow_c_stream__``) reads it
-/// without a copy.
+/// A table of results in Arrow memory. Read it with ``pyarrow.table(t)`` or
+/// ``polars.DataFrame(t)``, or call ``to_pyarrow()``, ``to_polars()``,
+/// ``to_pandas()``; any library that speaks the Arrow PyCapsule interface
+/// (``__arrow_c_stream__``) reads it without a copy. (``polars.from_arrow(t)``
+/// gives a Series of structs, as it does for every PyCapsule stream.)
 ///
 /// >>> import datetime, minqing, pyarrow
 /// >>> ds = minqing.Dataset.from_json('{"schema": "minqing/1", "households": '

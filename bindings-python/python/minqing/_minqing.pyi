@@ -4,10 +4,22 @@ built module by mypy's stubtest in ``.ci/python.sh``)."""
 import datetime
 from typing import Any, Literal, Optional, Protocol, Union, final
 
+__all__ = [
+    "Table",
+    "Dataset",
+    "Error",
+    "ParseError",
+    "TransitionError",
+    "ValidationError",
+    "Location",
+    "Problem",
+    "__version__",
+]
+
 __version__: str
 
-Severity = Literal["error", "warning"]
-DutyStatus = Literal["on_duty", "in_field", "training", "meeting", "on_leave"]
+_Severity = Literal["error", "warning"]
+_DutyStatus = Literal["on_duty", "in_field", "training", "meeting", "on_leave"]
 
 class _ArrowStream(Protocol):
     def __arrow_c_stream__(self, requested_schema: Optional[object] = None) -> object: ...
@@ -15,7 +27,7 @@ class _ArrowStream(Protocol):
 class _ArrowArray(Protocol):
     def __arrow_c_array__(self, requested_schema: Optional[object] = None) -> tuple[object, object]: ...
 
-ArrowTableLike = Union[_ArrowStream, _ArrowArray]
+_ArrowTableLike = Union[_ArrowStream, _ArrowArray]
 
 class Error(Exception):
     """Base class of every error minqing raises."""
@@ -42,7 +54,7 @@ class Location:
     @property
     def record(self) -> Optional[str]: ...
     def to_dict(self) -> dict[str, Union[str, int]]: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
 @final
@@ -50,7 +62,7 @@ class Problem:
     @property
     def code(self) -> str: ...
     @property
-    def severity(self) -> Severity: ...
+    def severity(self) -> _Severity: ...
     @property
     def is_error(self) -> bool: ...
     @property
@@ -62,7 +74,7 @@ class Problem:
     @property
     def message_en(self) -> str: ...
     def to_dict(self) -> dict[str, Any]: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
 @final
@@ -85,13 +97,13 @@ class Dataset:
     @staticmethod
     def from_arrow(
         *,
-        units: Optional[ArrowTableLike] = None,
-        households: Optional[ArrowTableLike] = None,
-        cadres: Optional[ArrowTableLike] = None,
-        teams: Optional[ArrowTableLike] = None,
-        duty: Optional[ArrowTableLike] = None,
-        assignments: Optional[ArrowTableLike] = None,
-        visits: Optional[ArrowTableLike] = None,
+        units: Optional[_ArrowTableLike] = None,
+        households: Optional[_ArrowTableLike] = None,
+        cadres: Optional[_ArrowTableLike] = None,
+        teams: Optional[_ArrowTableLike] = None,
+        duty: Optional[_ArrowTableLike] = None,
+        assignments: Optional[_ArrowTableLike] = None,
+        visits: Optional[_ArrowTableLike] = None,
     ) -> Dataset: ...
     def to_json(self) -> str: ...
     @property
@@ -104,5 +116,5 @@ class Dataset:
         raise_on_error: bool = False,
     ) -> list[Problem]: ...
     def validate_table(self, today: datetime.date, *, min_station_members: int = 3) -> Table: ...
-    def status_at(self, cadre_id: str, at: datetime.datetime) -> Optional[DutyStatus]: ...
-    def __eq__(self, other: object) -> bool: ...
+    def status_at(self, cadre_id: str, at: datetime.datetime) -> Optional[_DutyStatus]: ...
+    def __eq__(self, value: object, /) -> bool: ...

@@ -31,6 +31,7 @@ step "Python environment ($venv)"
 if [ ! -x "$venv/bin/python" ]; then
   "$python" -m venv "$venv"
 fi
+venv=$(cd "$venv" && pwd)
 py="$venv/bin/python"
 "$py" --version
 missing=$("$py" - "${requirements[@]}" <<'PY'
@@ -61,7 +62,7 @@ profile=()
 if [ "${MINQING_PY_RELEASE:-0}" = 1 ]; then
   profile=(--release)
 fi
-VIRTUAL_ENV="$PWD/$venv" "$venv/bin/maturin" develop -q "${profile[@]}" \
+VIRTUAL_ENV="$venv" "$venv/bin/maturin" develop -q "${profile[@]}" \
   -m bindings-python/Cargo.toml
 "$py" -c 'import minqing; print("minqing", minqing.__version__, "from", minqing.__file__)'
 

@@ -1,0 +1,38 @@
+"""minqing 民情: household contact work in rural China.
+
+Which cadre covers which household, how often each household must be
+visited, what residents raise at the door, and how well a township is
+doing. The rules live in a Rust core; this package is a thin binding over
+it, so that the same inputs give the same outputs in Rust, Python and the
+browser.
+
+>>> import datetime, minqing
+>>> ds = minqing.Dataset.from_json('{"schema": "minqing/1", "households": '
+...     '[{"household_id": "H1", "village_id": "V9", "residency": "resident"}]}')
+>>> [p.code for p in ds.validate(datetime.date(2024, 6, 30))]
+['household.unknown_village']
+"""
+
+from minqing._minqing import (
+    Dataset,
+    Error,
+    Location,
+    ParseError,
+    Problem,
+    Table,
+    TransitionError,
+    ValidationError,
+    __version__,
+)
+
+__all__ = [
+    "Dataset",
+    "Error",
+    "Location",
+    "ParseError",
+    "Problem",
+    "Table",
+    "TransitionError",
+    "ValidationError",
+    "__version__",
+]

@@ -1,0 +1,177 @@
+//! The exception hierarchy of the package and the one place where core
+//! errors become Python exceptions.
+//!
+//! ```text
+//! minqing.Error                 every error minqing raises
+//! ├── minqing.ValidationError   a data set breaks the rules (Dataset.validate)
+//! ├── minqing.ParseError        input could not be read (JSON, Arrow cells)
+//! └── minqing.TransitionError   a request event not allowed in its state
+//! ```
+//!
+//! Each exception carries `.code` (the stable code of its first error, such
+//! as `"field.bad_date"`) and `.problems` (every [`Problem`], errors and
+//! warnings, in the order found), so that a notebook can show every bad row.
+
+use minqing::problem::{Code, Location, Problem as CoreProblem, Report};
+use pyo3::exceptions::PyException;
+use pyo3::prelude::*;
+use pyo3::types::PyList;
+
+use crate::problem::Problem;
+
+pyo3::create_exception!(
+    minqing,
+    Error,
+    PyException,
+    "Base class of every error minqing raises.\n\n\
+     Attributes:\n    code (str): the stable code of the first error, e.g. \"field.bad_date\".\n    \
+     problems (list[Problem]): every problem found, in order.\n\n\
+     >>> import minqing\n>>> try:\n...     minqing.Dataset.from_json('{')\n\
+     ... except minqing.Error as e:\n...     e.code\n'json.syntax'"
+);
+pyo3::create_exception!(
+    minqing,
+    ValidationError,
+    Error,
+    "A data set breaks the rules: raised by `Dataset.validate(..., raise_on_error=True)`.\n\n\
+     `.problems` holds every problem (warnings too); `.code` is the first error's code."
+);
+pyo3::create_exception!(
+    minqing,
+    ParseError,
+    Error,
+    "Input could not be read: malformed JSON, a missing column, a bad cell.\n\n\
+     Each problem's `location` names the table (or JSON path), the row and the column."
+);
+pyo3::create_exception!(
+    minqing,
+    TransitionError,
+    Error,
+    "A request event that is not allowed in the request's current state; nothing was appended."
+);
+
+/// What went wrong in the core, sorted by the exception it becomes. Every
+/// fallible binding function returns `Result<T, Failure>` (or a `PyErr`
+/// built by [`Failure::into_pyerr`]), so the mapping lives here only.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    /// Input could not be read.
+    Parse(Report),
+    /// A data set breaks the rules.
+    Validation(Report),
+    /// A request transition was refused. Not produced yet: the requests
+    /// pipeline (`minqing::case`) will map its error here.
+    #[allow(dead_code)]
+    Transition(Report),
+}
+
+impl Failure {
+    /// A parse failure with one problem.
+    pub(crate) fn parse_one(code: Code, location: Location, zh: String, en: String) -> Self {
+        Failure::Parse(std::iter::once(CoreProblem::new(code, location, zh, en)).collect())
+    }
+
+    fn report(&self) -> &Report {
+        match self {
+            Failure::Parse(r) | Failure::Validation(r) | Failure::Transition(r) => r,
+        }
+    }
+
+    /// The Python exception: its class by kind, `.code` from the first error
+    /// (or the first problem when all are warnings), `.problems` every problem.
+    pub(crate) fn into_pyerr(self, py: Python<'_>) -> PyErr {
+        let report = self.report();
+        let first = report
+            .iter()
+            .find(|p| p.is_error())
+            .or_else(|| report.problems.first());
+        let code = first.map_or("error", |p| p.code.as_str());
+        let mut message = match first {
+            Some(p) => format!("{}: {} / {}", p.location, p.message.en, p.message.zh),
+            None => "unknown error".to_owned(),
+        };
+        let more = report.problems.len().saturating_sub(1);
+        if more > 0 {
+            message.push_str(&format!(" (and {more} more; see .problems)"));
+        }
+        let err = match self {
+            Failure::Parse(_) => ParseError::new_err(message),
+            Failure::Validation(_) => ValidationError::new_err(message),
+            Failure::Transition(_) => TransitionError::new_err(message),
+        };
+        if let Err(e) = attach(py, &err, code, self.report()) {
+            return e;
+        }
+        err
+    }
+}
+
+fn attach(py: Python<'_>, err: &PyErr, code: &str, report: &Report) -> PyResult<()> {
+    let value = err.value(py);
+    value.setattr("code", code)?;
+    let problems = PyList::empty(py);
+    for p in report.iter() {
+        problems.append(Problem::from(p.clone()))?;
+    }
+    value.setattr("problems", problems)?;
+    Ok(())
+}
+
+/// `Result<T, Failure>` into `PyResult<T>`, with the exception built in
+/// [`Failure::into_pyerr`].
+pub(crate) trait IntoPyResult<T> {
+    fn or_raise(self, py: Python<'_>) -> PyResult<T>;
+}
+
+impl<T> IntoPyResult<T> for Result<T, Failure> {
+    fn or_raise(self, py: Python<'_>) -> PyResult<T> {
+        self.map_err(|f| f.into_pyerr(py))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report() -> Report {
+        [
+            CoreProblem::new(
+                Code::CsvUnknownColumn,
+                Location::file("visits"),
+                "未知列",
+                "unknown column",
+            ),
+            CoreProblem::new(
+                Code::FieldBadDate,
+                Location::default().at_path("visits[2]").with_field("at"),
+                "日期无效",
+                "bad date",
+            ),
+        ]
+        .into_iter()
+        .collect()
+    }
+
+    #[test]
+    fn each_failure_maps_to_its_class_with_code_and_problems() {
+        Python::initialize();
+        Python::attach(|py| {
+            let cases = [
+                (Failure::Parse(report()), "ParseError"),
+                (Failure::Validation(report()), "ValidationError"),
+                (Failure::Transition(report()), "TransitionError"),
+            ];
+            for (failure, name) in cases {
+                let err = failure.into_pyerr(py);
+                assert!(err.is_instance_of::<Error>(py), "{name} is a minqing.Error");
+                let value = err.value(py);
+                assert_eq!(value.get_type().name().unwrap().to_string(), name);
+                let code: String = value.getattr("code").unwrap().extract().unwrap();
+                assert_eq!(code, "field.bad_date", "the first error, not the warning");
+                let problems = value.getattr("problems").unwrap();
+                assert_eq!(problems.len().unwrap(), 2);
+                assert!(err.to_string().contains("visits[2]"), "{err}");
+            }
+        });
+    }
+}

@@ -25,9 +25,14 @@ pub struct Assignment {
     #[serde(rename = "cadre_id")]
     pub cadre: CadreId,
     /// The first day covered.
+    #[serde(with = "crate::io::date::serde_formats::date")]
     pub from: NaiveDate,
     /// The last day covered (inclusive); `None` while it lasts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::io::date::serde_formats::opt_date"
+    )]
     pub to: Option<NaiveDate>,
 }
 

@@ -267,9 +267,14 @@ pub struct DutySpan {
     /// What the cadre is doing.
     pub status: DutyStatus,
     /// From this instant (China Standard Time), inclusive.
+    #[serde(with = "crate::io::date::serde_formats::datetime")]
     pub from: NaiveDateTime,
     /// Until this instant, exclusive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::io::date::serde_formats::opt_datetime"
+    )]
     pub to: Option<NaiveDateTime>,
 }
 

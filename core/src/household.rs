@@ -180,10 +180,18 @@ pub struct Household {
     pub members: Option<u32>,
     /// The head of household's birth date, so that "aged 70 or over on a
     /// date" can be derived.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::io::date::serde_formats::opt_date"
+    )]
     pub head_birth_date: Option<NaiveDate>,
     /// The day the household was registered; it counts from then on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::io::date::serde_formats::opt_date"
+    )]
     pub registered_on: Option<NaiveDate>,
 }
 

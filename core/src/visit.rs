@@ -37,6 +37,7 @@ pub struct Visit {
     #[serde(rename = "cadre_id")]
     pub cadre: CadreId,
     /// When, in China Standard Time (no offset is written).
+    #[serde(with = "crate::io::date::serde_formats::datetime")]
     pub at: NaiveDateTime,
     /// How.
     pub mode: Mode,

@@ -317,3 +317,104 @@ mod tests {
         assert_eq!(parse_date(&format_date(d(2024, 1, 9))), Ok(d(2024, 1, 9)));
     }
 }
+
+/// Serde adapters for the date and date-time fields of the records: they
+/// write what chrono writes (`2024-02-29`, `2024-02-29T09:30:00`), so JSON
+/// output does not change, and read every form the interchange formats
+/// accept (`2024-02-29T09:30`, `2024-02-29 09:30`, `2024/2/29 9:30`), so a
+/// JSON document written by another tool reads as its CSV files would.
+///
+/// ```
+/// use minqing::visit::Visit;
+/// let v: Visit = serde_json::from_str(
+///     r#"{"household_id": "H1", "cadre_id": "C1", "at": "2024/2/29 9:30", "mode": "phone"}"#,
+/// )?;
+/// assert_eq!(serde_json::to_value(&v)?["at"], "2024-02-29T09:30:00");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+pub mod serde_formats {
+    use chrono::{NaiveDate, NaiveDateTime};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    fn datetime_from(s: &str) -> Result<NaiveDateTime, String> {
+        super::parse_datetime(s)
+            // chrono's own form, with fractions of a second
+            .or_else(|e| s.parse::<NaiveDateTime>().map_err(|_| e))
+            .map_err(|e| format!("`{s}` is not a valid date-time: {e}"))
+    }
+
+    fn date_from(s: &str) -> Result<NaiveDate, String> {
+        super::parse_date(s).map_err(|e| format!("`{s}` is not a valid date: {e}"))
+    }
+
+    /// A required date-time field.
+    pub mod datetime {
+        use super::*;
+
+        /// Writes the date-time as chrono does.
+        pub fn serialize<S: Serializer>(v: &NaiveDateTime, s: S) -> Result<S::Ok, S::Error> {
+            v.serialize(s)
+        }
+
+        /// Reads any accepted form.
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDateTime, D::Error> {
+            let s = String::deserialize(d)?;
+            datetime_from(&s).map_err(serde::de::Error::custom)
+        }
+    }
+
+    /// An optional date-time field (`null` or absent is `None`).
+    pub mod opt_datetime {
+        use super::*;
+
+        /// Writes the date-time as chrono does.
+        pub fn serialize<S: Serializer>(
+            v: &Option<NaiveDateTime>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
+            v.serialize(s)
+        }
+
+        /// Reads any accepted form.
+        pub fn deserialize<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<Option<NaiveDateTime>, D::Error> {
+            Option::<String>::deserialize(d)?
+                .map(|s| datetime_from(&s).map_err(serde::de::Error::custom))
+                .transpose()
+        }
+    }
+
+    /// A required date field.
+    pub mod date {
+        use super::*;
+
+        /// Writes the date as chrono does.
+        pub fn serialize<S: Serializer>(v: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
+            v.serialize(s)
+        }
+
+        /// Reads any accepted form.
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+            let s = String::deserialize(d)?;
+            date_from(&s).map_err(serde::de::Error::custom)
+        }
+    }
+
+    /// An optional date field (`null` or absent is `None`).
+    pub mod opt_date {
+        use super::*;
+
+        /// Writes the date as chrono does.
+        pub fn serialize<S: Serializer>(v: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
+            v.serialize(s)
+        }
+
+        /// Reads any accepted form.
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+            Option::<String>::deserialize(d)?
+                .map(|s| date_from(&s).map_err(serde::de::Error::custom))
+                .transpose()
+        }
+    }
+}

@@ -926,6 +926,36 @@ mod tests {
     }
 
     #[test]
+    fn new_rule_kinds_are_additive_in_json() {
+        let v = serde_json::to_value(presets::four_fixed_three_arrivals()).unwrap();
+        assert!(v.get("event_rules").is_none() && v.get("round_rules").is_none());
+        let g = presets::grid_one_plus_x();
+        let j = serde_json::to_value(&g).unwrap();
+        assert_eq!(j["event_rules"][1]["kinds"][0], "wedding");
+        assert_eq!(j["rules"][0]["selector"]["any_tags"][0], "elderly_alone");
+        let back: Policy = serde_json::from_value(j).unwrap();
+        assert_eq!(back, g);
+        let minimal: EventRule = serde_json::from_str(r#"{"name":"x","within_days":0}"#).unwrap();
+        assert!(minimal.triggered_by(&EventKind::Custom("any".into())));
+        assert_eq!(minimal.due(NaiveDate::MAX), Some(NaiveDate::MAX));
+        assert_eq!(
+            EventRule::new("y", [], 1).due(NaiveDate::MAX),
+            None,
+            "no panic past the calendar's end"
+        );
+        assert_eq!(g.rule_count(), 5);
+        let h = Household::new(
+            HouseholdId::new("H1").unwrap(),
+            UnitId::new("V1").unwrap(),
+            Residency::Resident,
+        )
+        .with_tag(Tag::Dispute);
+        assert!(g.rules[0].selector.selects(&h));
+        assert!(!g.rules[1].selector.selects(&h));
+        assert!(!g.rules[2].selector.selects(&h));
+    }
+
+    #[test]
     fn selector_ands_conditions() {
         let h = Household::new(
             HouseholdId::new("H1").unwrap(),

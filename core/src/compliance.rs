@@ -2319,6 +2319,175 @@ mod tests {
     }
 
     #[test]
+    fn event_visit_one_day_late_is_missed() {
+        use crate::event::EventKind;
+        let mut hs = HouseholdColumns::new();
+        hs.push("H1", "V1", Residency::Resident, [], None);
+        hs.push("H2", "V2", Residency::Resident, [], Some(d(2, 10)));
+        let mut vs = VisitColumns::new();
+        vs.push(0, d(2, 26), Mode::InPerson, false); // before the event: no
+        vs.push(0, d(3, 8), Mode::Phone, false); // phone: not for this rule
+        vs.push(0, d(3, 8), Mode::InPerson, false); // day 7: on time
+        vs.push(1, d(3, 2), Mode::InPerson, false); // day 4 of a 3-day rule
+        let events = [
+            IndexedEvent {
+                household: 0,
+                date: d(3, 1),
+                kind: EventKind::Hospitalisation,
+            },
+            IndexedEvent {
+                household: 1,
+                date: d(2, 27),
+                kind: EventKind::Wedding,
+            },
+            IndexedEvent {
+                household: 1,
+                date: d(2, 5), // before registration: not required
+                kind: EventKind::Funeral,
+            },
+            IndexedEvent {
+                household: 0,
+                date: d(3, 30), // due after the window: not judged
+                kind: EventKind::Funeral,
+            },
+        ];
+        let policy = presets::grid_one_plus_x();
+        let w = Window::new(d(2, 1), d(3, 31)).unwrap();
+        let r = compliance_with_events(&hs, &vs, &events, &policy, w, Execution::Parallel).unwrap();
+        let got: Vec<(&str, NaiveDate, NaiveDate, bool, Option<NaiveDate>)> = r
+            .triggered
+            .iter()
+            .map(|t| (hs.id(t.household), t.event_date, t.due, t.met, t.met_on))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("H1", d(3, 1), d(3, 8), true, Some(d(3, 8))),
+                ("H2", d(2, 27), d(3, 1), false, None),
+            ]
+        );
+        assert_eq!((r.required, r.met), (2, 1));
+        assert_eq!(r.missed_triggered().count(), 1);
+        assert_eq!(r.villages[1].required, 1);
+        let a = Assignment::new(
+            HouseholdId::new("H2").unwrap(),
+            CadreId::new("C9").unwrap(),
+            d(1, 1),
+        );
+        let by = r.by_cadre(&hs, &[a], Accountability::LastDay);
+        assert_eq!(by[1].cadre_id, "C9");
+        assert_eq!((by[1].required, by[1].met), (1, 0));
+    }
+
+    #[test]
+    fn rounds_and_any_tags() {
+        use crate::calendar::CampaignRound;
+        let mut hs = HouseholdColumns::new();
+        hs.push("H1", "V1", Residency::Resident, ["hardship"], None);
+        hs.push("H2", "V1", Residency::Away, ["dispute", "large_farm"], None);
+        hs.push("H3", "V2", Residency::Resident, [], Some(d(4, 2)));
+        let mut vs = VisitColumns::new();
+        vs.push(0, d(3, 3), Mode::InPerson, false);
+        vs.push(1, d(4, 20), Mode::Phone, false);
+        vs.push(2, d(4, 20), Mode::Phone, false);
+        let rounds = vec![
+            CampaignRound::new("一", Window::new(d(3, 1), d(3, 31)).unwrap()),
+            CampaignRound::new("二", Window::new(d(4, 1), d(4, 30)).unwrap()),
+            CampaignRound::new("三", Window::new(d(5, 1), d(7, 31)).unwrap()),
+        ];
+        let p = presets::visit_all_rounds(rounds);
+        let w = Window::new(d(3, 1), d(5, 31)).unwrap();
+        let r = compliance(&hs, &vs, &p, w).unwrap();
+        // Round 三 sticks out; H3, registered after both rounds began,
+        // counts in neither.
+        let cov: Vec<(u16, &str, u64, u64)> = r
+            .rounds
+            .iter()
+            .map(|c| (c.rule, c.round.as_str(), c.selected, c.visited))
+            .collect();
+        assert_eq!(
+            cov,
+            vec![
+                (0, "一", 1, 1),
+                (0, "二", 1, 0),
+                (0, "三", 0, 0),
+                (1, "一", 1, 0),
+                (1, "二", 1, 1),
+                (1, "三", 0, 0)
+            ]
+        );
+        assert_eq!((r.required, r.met), (4, 2));
+        assert_eq!(r.missed_rounds().count(), 2);
+        // any_tags: the must-visit rules select H1 (resident) and H2 (away).
+        let g = presets::grid_one_plus_x();
+        let masks = hs.rule_masks(&g);
+        assert_eq!(masks, vec![0b001, 0b010, 0]);
+    }
+
+    #[test]
+    fn presence_counts_days_not_visits() {
+        use crate::cadre::{Team, TeamKind};
+        use crate::id::{TeamId, UnitId};
+        let id = |s: &str| CadreId::new(s).unwrap();
+        let team = Team {
+            id: TeamId::new("WS").unwrap(),
+            kind: TeamKind::WorkStation,
+            unit: UnitId::new("V1").unwrap(),
+            leader: id("C1"),
+            deputy: None,
+            members: vec![id("C2")],
+        };
+        let h = |s: &str, v: &str| {
+            Household::new(
+                HouseholdId::new(s).unwrap(),
+                UnitId::new(v).unwrap(),
+                Residency::Resident,
+            )
+        };
+        let hs = [h("H1", "V1"), h("H2", "V2")];
+        let v = |hh: &str, c: &str, m: u32, day: u32, mode: Mode| {
+            Visit::new(
+                HouseholdId::new(hh).unwrap(),
+                id(c),
+                d(m, day).and_hms_opt(9, 0, 0).unwrap(),
+                mode,
+            )
+        };
+        let visits = [
+            v("H1", "C1", 1, 5, Mode::InPerson),
+            v("H1", "C2", 1, 5, Mode::AtStation), // same day: one day
+            v("H2", "C1", 1, 9, Mode::InPerson),  // another village
+            v("H1", "C3", 1, 10, Mode::InPerson), // not of the team
+            v("H1", "C2", 1, 16, Mode::Video),    // not presence
+            v("H1", "C2", 1, 17, Mode::InPerson),
+        ];
+        let w = Window::new(d(1, 1), d(1, 21)).unwrap();
+        let r = station_presence(
+            &team,
+            &hs,
+            &visits,
+            w,
+            &crate::cadence::PresenceRule::default(),
+        );
+        assert_eq!(r.days, vec![d(1, 5), d(1, 17)]);
+        // ISO weeks wholly inside: 01-01..07, 08..14, 15..21.
+        let weeks: Vec<(u32, bool)> = r.weeks.iter().map(|p| (p.days, p.met)).collect();
+        assert_eq!(weeks, vec![(1, true), (0, false), (1, true)]);
+        assert!(r.years.is_empty());
+        let held: Vec<bool> = r.station_days.iter().map(|s| s.held).collect();
+        assert_eq!(held, vec![true, false]);
+        let y = station_presence(
+            &team,
+            &hs,
+            &visits,
+            Window::year(2024).unwrap(),
+            &Default::default(),
+        );
+        assert_eq!((y.years[0].days, y.years[0].met), (2, false));
+        assert_eq!(y.weeks.len(), 52);
+    }
+
+    #[test]
     fn index_handles_short_long_and_nul() {
         let mut hs = HouseholdColumns::new();
         hs.push("H1", "V", Residency::Away, [], None);

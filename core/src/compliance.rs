@@ -1901,7 +1901,10 @@ impl ComplianceReport {
             }
             None => (0..n as u32).collect(),
         };
-        reqs.sort_by_key(|q| {
+        // Household-ID order; events by day, rule, kind; then rounds by
+        // rule and round. Equal requirements are identical records, so the
+        // order of the input never shows.
+        let key = |q: &SpanReq| {
             (
                 rank[q.household as usize],
                 q.round.is_some(),
@@ -1909,6 +1912,12 @@ impl ComplianceReport {
                 q.round
                     .map_or(q.event.as_ref().map_or(0, |e| e.0), |(_, k)| k as u16),
             )
+        };
+        reqs.sort_by(|a, b| {
+            key(a).cmp(&key(b)).then_with(|| {
+                let kind = |q: &SpanReq| q.event.as_ref().map(|e| e.1.clone());
+                kind(a).cmp(&kind(b))
+            })
         });
         let mut rounds_cov: Vec<Vec<RoundTally>> = policy
             .round_rules

@@ -21,6 +21,27 @@
 //! - A visit outside the window, or naming a household index the table does
 //!   not have, counts for nothing; the report says how many there were.
 //!
+//! # Event-triggered and campaign-round requirements
+//!
+//! Besides its period rules a policy may hold event rules
+//! ([`crate::cadence::EventRule`], seed 000 part 5: a hospitalisation, a
+//! wedding or a funeral triggers a visit, 十必访) and round rules
+//! ([`crate::cadence::RoundRule`], seed 004: 遍访). [`compliance_with_events`]
+//! judges them too:
+//!
+//! - An event's requirement runs **from the event's day to `within_days`
+//!   days after it, both inclusive** (within 3 days of 2024-02-27: by
+//!   2024-03-01; a visit on 2024-03-02 is one day late, and missed). It is
+//!   required when both days lie in the window and the household was
+//!   registered on or before the event's day.
+//! - A round's requirement is the round's dates; the round must lie wholly
+//!   in the window and the household be registered by its first day.
+//! - Each counts as one required item in the totals, per village and per
+//!   cadre, charged to the cadre assigned on its due day (its last day) by
+//!   default, or its first day.
+//!
+//! A work station's presence (seed 003) is judged by [`station_presence`].
+//!
 //! # Accountability
 //!
 //! Per-cadre figures ([`ComplianceReport::by_cadre`]) charge each required

@@ -975,6 +975,11 @@ mod tests {
         );
         assert_eq!(r.problems[0].location.path.as_deref(), Some("events[1]"));
         assert_eq!(r.problems[1].location.field.as_deref(), Some("date"));
+        // The JSON document keeps them.
+        let back = crate::io::from_json_str(&crate::io::to_json_string(&ds)).unwrap();
+        assert_eq!(back.events, ds.events);
+        let old = r#"{"schema": "minqing/1", "households": []}"#;
+        assert!(crate::io::from_json_str(old).unwrap().events.is_empty());
     }
 
     #[test]

@@ -170,6 +170,7 @@ fn main() -> ExitCode {
     print_villages(&cov);
     print_loads(&ds, &cov);
     print_requests(&ds, today);
+    print_visit_compliance(&ds, synth.start, today);
 
     if args.data.is_some() && problems.has_errors() {
         ExitCode::FAILURE
@@ -451,4 +452,84 @@ fn print_requests(ds: &Dataset, today: NaiveDate) {
         meetings.analysis_meeting,
         meetings.analysis_agenda.len()
     );
+}
+
+/// Visit compliance (走访达标率) under four fixed, three arrivals (seed 001:
+/// resident households in person every half month, away households by any
+/// mode every month) from `start` to `today`: per village required, met
+/// and rate, then the ten cadres with the lowest rate, each period charged
+/// to the cadre assigned on its last day (the default accountability rule).
+fn print_visit_compliance(ds: &Dataset, start: NaiveDate, today: NaiveDate) {
+    use minqing::compliance::{Accountability, HouseholdColumns, compliance_of_dataset};
+    say!();
+    let Some(window) = minqing::calendar::Window::new(start, today) else {
+        say!("走访达标 / visit compliance: no window ({start} .. {today})");
+        return;
+    };
+    let policy = minqing::cadence::presets::four_fixed_three_arrivals();
+    let report = match compliance_of_dataset(ds, &policy, window) {
+        Ok(r) => r,
+        Err(e) => {
+            say!("走访达标 / visit compliance: {e}");
+            return;
+        }
+    };
+    say!(
+        "走访达标 / visit compliance, {} {} .. {} (whole periods only): {} of {} household-periods met, {}",
+        policy.name,
+        window.start,
+        window.end,
+        report.met,
+        report.required,
+        percent(report.met, report.required)
+    );
+    say!(
+        "  {:<10} {:>9} {:>9} {:>8}",
+        "village",
+        "required",
+        "met",
+        "rate"
+    );
+    for v in &report.villages {
+        say!(
+            "  {:<10} {:>9} {:>9} {:>8}",
+            v.village_id,
+            v.required,
+            v.met,
+            percent(v.met, v.required)
+        );
+    }
+    let hs = HouseholdColumns::from_households(&ds.households);
+    let mut cadres = report.by_cadre(&hs, &ds.assignments, Accountability::LastDay);
+    // Lowest rate first (compared exactly: met_a * req_b vs met_b * req_a),
+    // then most missed, then cadre ID. Unassigned periods are not a cadre.
+    cadres.retain(|c| !c.cadre_id.is_empty() && c.required > 0);
+    cadres.sort_by(|a, b| {
+        (u128::from(a.met) * u128::from(b.required))
+            .cmp(&(u128::from(b.met) * u128::from(a.required)))
+            .then((b.required - b.met).cmp(&(a.required - a.met)))
+            .then(a.cadre_id.cmp(&b.cadre_id))
+    });
+    say!("  ten lowest cadres (each period charged to the cadre assigned on its last day):");
+    say!(
+        "  {:<10} {:>9} {:>9} {:>8}  name",
+        "cadre",
+        "required",
+        "met",
+        "rate"
+    );
+    for c in cadres.iter().take(10) {
+        let name = ds
+            .cadres
+            .iter()
+            .find(|x| x.id.as_str() == c.cadre_id)
+            .map_or("", |x| x.name.as_str());
+        say!(
+            "  {:<10} {:>9} {:>9} {:>8}  {name}",
+            c.cadre_id,
+            c.required,
+            c.met,
+            percent(c.met, c.required)
+        );
+    }
 }

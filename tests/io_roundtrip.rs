@@ -224,6 +224,7 @@ fn csv_dataset() -> impl Strategy<Value = Dataset> {
             assignments,
             visits,
             cases: Vec::new(),
+            events: Vec::new(),
         })
 }
 

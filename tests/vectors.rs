@@ -139,8 +139,141 @@ fn run(op: &str, input: &Value) -> Value {
             let m = minqing::case::meetings_due(&logs, &case_policy(input), date(&input["today"]));
             json!(m)
         }
+        "compliance" => compliance_vector(input),
+        "station_presence" => presence_vector(input),
         other => panic!("unknown operation `{other}`"),
     }
+}
+
+/// `value` with the fields of `overrides` (an object) put over it.
+fn overridden<T: serde::Serialize + serde::de::DeserializeOwned>(value: T, overrides: &Value) -> T {
+    let mut v = serde_json::to_value(value).expect("serialises");
+    if let (Some(obj), Some(over)) = (v.as_object_mut(), overrides.as_object()) {
+        for (k, x) in over {
+            assert!(obj.contains_key(k), "unknown override `{k}`");
+            obj.insert(k.clone(), x.clone());
+        }
+    }
+    serde_json::from_value(v).expect("overrides fit the preset")
+}
+
+/// The policy of a `compliance` vector: `{"preset", "overrides"}` (the
+/// preset's struct with some fields changed) or a `Policy` as JSON.
+fn vector_policy(p: &Value) -> Policy {
+    use minqing::cadence::presets;
+    let Some(name) = p["preset"].as_str() else {
+        return serde_json::from_value(p.clone()).expect("a policy");
+    };
+    let o = &p["overrides"];
+    match name {
+        "four_fixed_three_arrivals" => {
+            overridden(presets::FourFixedThreeArrivals::default(), o).policy()
+        }
+        "contact_households" => overridden(presets::ContactHouseholds::default(), o).policy(),
+        "grid_one_plus_x" => overridden(presets::GridOnePlusX::default(), o).policy(),
+        "visit_all_rounds" => overridden(presets::VisitAllRounds::default(), o).policy(),
+        other => panic!("unknown preset `{other}`"),
+    }
+}
+
+fn compliance_vector(input: &Value) -> Value {
+    use minqing::compliance::{Accountability, compliance_of_dataset};
+    let ds = dataset(input);
+    let policy = vector_policy(&input["policy"]);
+    let window: Window = serde_json::from_value(input["window"].clone()).expect("a window");
+    let acc: Accountability = input
+        .get("accountability")
+        .map(|a| serde_json::from_value(a.clone()).expect("accountability"))
+        .unwrap_or_default();
+    let r = compliance_of_dataset(&ds, &policy, window).expect("compliance");
+    let hs = minqing::compliance::HouseholdColumns::from_households(&ds.households);
+    let hid = |h: u32| hs.id(h).to_string();
+    let period_rule = |r: u16| policy.rules[r as usize].name.clone();
+    let rules: Vec<Value> = r
+        .rules
+        .iter()
+        .map(|x| (&x.name, x.required, x.met))
+        .chain(r.event_rules.iter().map(|x| (&x.name, x.required, x.met)))
+        .chain(r.round_rules.iter().map(|x| (&x.name, x.required, x.met)))
+        .map(|(name, required, met)| json!({"name": name, "required": required, "met": met}))
+        .collect();
+    let periods: Vec<Value> = r
+        .period_outcomes()
+        .map(|o| {
+            json!({"household_id": hid(o.household), "rule": period_rule(o.rule),
+                   "start": o.period.start, "end": o.period.end(), "met": o.met})
+        })
+        .collect();
+    let missed: Vec<Value> = r
+        .missed()
+        .map(|m| json!({"household_id": hid(m.household), "rule": period_rule(m.rule), "start": m.period.start}))
+        .collect();
+    let triggered: Vec<Value> = r
+        .triggered
+        .iter()
+        .map(|t| {
+            json!({"household_id": hid(t.household), "rule": policy.event_rules[t.rule as usize].name,
+                   "kind": t.event_kind, "event_date": t.event_date, "due": t.due,
+                   "met": t.met, "met_on": t.met_on})
+        })
+        .collect();
+    let round_name = |rule: u16, k: u32| {
+        policy.round_rules[rule as usize].rounds[k as usize]
+            .name
+            .clone()
+    };
+    let round_visits: Vec<Value> = r
+        .round_visits
+        .iter()
+        .map(|x| {
+            json!({"household_id": hid(x.household), "rule": policy.round_rules[x.rule as usize].name,
+                   "round": round_name(x.rule, x.round), "met": x.met, "met_on": x.met_on})
+        })
+        .collect();
+    let rounds: Vec<Value> = r
+        .rounds
+        .iter()
+        .map(|c| {
+            json!({"rule": policy.round_rules[c.rule as usize].name, "round": c.round,
+                   "selected": c.selected, "visited": c.visited, "villages": c.villages})
+        })
+        .collect();
+    json!({
+        "required": r.required,
+        "met": r.met,
+        "rules": rules,
+        "villages": r.villages,
+        "periods": periods,
+        "missed": missed,
+        "triggered": triggered,
+        "round_visits": round_visits,
+        "rounds": rounds,
+        "cadres": r.by_cadre(&hs, &ds.assignments, acc),
+    })
+}
+
+fn presence_vector(input: &Value) -> Value {
+    use minqing::cadence::PresenceRule;
+    let ds = dataset(input);
+    let team = ds
+        .teams
+        .iter()
+        .find(|t| Some(t.id.as_str()) == input["team_id"].as_str())
+        .expect("the team is in the data set");
+    let window: Window = serde_json::from_value(input["window"].clone()).expect("a window");
+    let rule = overridden(PresenceRule::default(), &input["overrides"]);
+    let r = minqing::compliance::station_presence(team, &ds.households, &ds.visits, window, &rule);
+    let periods = |ps: &[minqing::compliance::PresencePeriod]| -> Vec<Value> {
+        ps.iter()
+            .map(|p| json!({"start": p.period.start, "end": p.period.end(), "days": p.days, "met": p.met}))
+            .collect()
+    };
+    json!({
+        "days": r.days,
+        "weeks": periods(&r.weeks),
+        "years": periods(&r.years),
+        "station_days": r.station_days,
+    })
 }
 
 /// Appends `input.events` (`[{"at", "event"}]`) to a log named

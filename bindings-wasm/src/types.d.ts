@@ -121,6 +121,19 @@ export interface Visit {
   note?: string;
 }
 
+/** The event kinds seed 000 names. */
+export type KnownEventKind = "hospitalisation" | "wedding" | "funeral";
+
+/** A household event's kind: a known kind or any other word. */
+export type EventKind = KnownEventKind | (string & {});
+
+/** A household event (家庭大事) on a day. */
+export interface HouseholdEvent {
+  household_id: string;
+  date: IsoDate;
+  kind: EventKind;
+}
+
 /** A whole data set as one JSON document (`"schema": "minqing/1"`). */
 export interface MinqingDocument {
   schema: "minqing/1";
@@ -134,6 +147,9 @@ export interface MinqingDocument {
   /** Request histories. Their record types are declared when the binding
    * exposes the request pipeline (issue 6); until then they pass through. */
   cases?: RequestLogJson[];
+  /** Household events (hospitalisation, wedding, funeral…) that trigger a
+   * visit (seed 000 part 5, 十必访). */
+  events?: HouseholdEvent[];
 }
 
 /** A request's event log as the core serialises it: hash-chained entries. */
@@ -226,7 +242,9 @@ export type Code =
   | "load.below_min"
   | "load.above_max"
   | "quota.contact_households"
-  | "quota.no_population";
+  | "quota.no_population"
+  | "event.unknown_household"
+  | "event.future_date";
 
 /** How bad a problem is. */
 export type Severity = "warning" | "error";

@@ -21,6 +21,27 @@
 //! - A visit outside the window, or naming a household index the table does
 //!   not have, counts for nothing; the report says how many there were.
 //!
+//! # Event-triggered and campaign-round requirements
+//!
+//! Besides its period rules a policy may hold event rules
+//! ([`crate::cadence::EventRule`], seed 000 part 5: a hospitalisation, a
+//! wedding or a funeral triggers a visit, 十必访) and round rules
+//! ([`crate::cadence::RoundRule`], seed 004: 遍访). [`compliance_with_events`]
+//! judges them too:
+//!
+//! - An event's requirement runs **from the event's day to `within_days`
+//!   days after it, both inclusive** (within 3 days of 2024-02-27: by
+//!   2024-03-01; a visit on 2024-03-02 is one day late, and missed). It is
+//!   required when both days lie in the window and the household was
+//!   registered on or before the event's day.
+//! - A round's requirement is the round's dates; the round must lie wholly
+//!   in the window and the household be registered by its first day.
+//! - Each counts as one required item in the totals, per village and per
+//!   cadre, charged to the cadre assigned on its due day (its last day) by
+//!   default, or its first day.
+//!
+//! A work station's presence (seed 003) is judged by [`station_presence`].
+//!
 //! # Accountability
 //!
 //! Per-cadre figures ([`ComplianceReport::by_cadre`]) charge each required
@@ -46,8 +67,10 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::assign::Assignment;
-use crate::cadence::{CadenceRule, Policy};
+use crate::cadence::{CadenceRule, Policy, PresenceRule};
+use crate::cadre::Team;
 use crate::calendar::{Period, PeriodKind, Window, day_number, from_day_number};
+use crate::event::{EventKind, HouseholdEvent};
 use crate::household::{Household, Residency, Tag};
 use crate::visit::{Mode, Visit};
 
@@ -298,7 +321,13 @@ impl HouseholdColumns {
                     None => impossible = true,
                 }
             }
-            if impossible {
+            // At least one of `any_tags`, as indices; none known selects none.
+            let any: Vec<u16> = sel
+                .any_tags
+                .iter()
+                .filter_map(|t| self.tag_index.get(t.as_str()).copied())
+                .collect();
+            if impossible || (!sel.any_tags.is_empty() && any.is_empty()) {
                 continue;
             }
             let contact = self.tag_index.get(Tag::ContactHousehold.as_str()).copied();
@@ -324,7 +353,9 @@ impl HouseholdColumns {
                         continue;
                     }
                 }
-                if need.iter().all(|t| tags.contains(t)) {
+                if need.iter().all(|t| tags.contains(t))
+                    && (any.is_empty() || any.iter().any(|t| tags.contains(t)))
+                {
                     *m |= 1 << r;
                 }
             }
@@ -993,6 +1024,63 @@ pub fn compliance_with(
     window: Window,
     exec: Execution,
 ) -> Result<ComplianceReport, ComplianceError> {
+    compliance_with_events(households, visits, &[], policy, window, exec)
+}
+
+/// Compliance of every rule of `policy` over `window`, scanned as `exec`
+/// says: the period rules as [`compliance_with`], plus the event-triggered
+/// rules over `events` and the campaign-round rules. Their requirements
+/// count in the totals, per village and per cadre alongside the periods;
+/// each is listed in [`ComplianceReport::triggered`] and
+/// [`ComplianceReport::round_visits`].
+///
+/// An event's requirement runs from the event's day to its due day
+/// (`EventRule::due`), both inclusive. It is required when both days lie
+/// inside the window and the household was registered on or before the
+/// event's day; it is met when at least `min_contacts` qualifying contacts
+/// fall on those days. Events naming a household index the table does not
+/// have are ignored. A round's requirement is the round's dates; the round
+/// must lie wholly inside the window and the household must be registered
+/// on or before its first day.
+///
+/// # Errors
+/// As [`compliance`]; also [`ComplianceError::TooManyRules`] past 65,535
+/// event or round rules.
+///
+/// # Example
+/// ```
+/// use minqing::cadence::presets;
+/// use minqing::calendar::Window;
+/// use minqing::compliance::{compliance_with_events, Execution, HouseholdColumns, IndexedEvent, VisitColumns};
+/// use minqing::event::EventKind;
+/// use minqing::prelude::*;
+/// use chrono::NaiveDate;
+/// let d = |m, day| NaiveDate::from_ymd_opt(2024, m, day).unwrap();
+/// let mut hs = HouseholdColumns::new();
+/// hs.push("H1", "V1", Residency::Away, [], None);
+/// let mut vs = VisitColumns::new();
+/// vs.push(0, d(3, 2), Mode::InPerson, false); // one day late for a funeral on 02-27
+/// let events = [IndexedEvent { household: 0, date: d(2, 27), kind: EventKind::Funeral }];
+/// let policy = presets::grid_one_plus_x();
+/// let w = Window::new(d(2, 1), d(3, 31)).unwrap();
+/// let r = compliance_with_events(&hs, &vs, &events, &policy, w, Execution::Sequential)?;
+/// assert_eq!(r.triggered[0].due, d(3, 1)); // 3 days: 02-28, 02-29, 03-01
+/// assert!(!r.triggered[0].met);
+/// assert_eq!((r.required, r.met), (1, 0));
+/// # Ok::<(), minqing::compliance::ComplianceError>(())
+/// ```
+pub fn compliance_with_events(
+    households: &HouseholdColumns,
+    visits: &VisitColumns,
+    events: &[IndexedEvent],
+    policy: &Policy,
+    window: Window,
+    exec: Execution,
+) -> Result<ComplianceReport, ComplianceError> {
+    let spans = policy.event_rules.len().max(policy.round_rules.len());
+    if spans > usize::from(u16::MAX) {
+        return Err(ComplianceError::TooManyRules(spans));
+    }
     if policy.rules.len() > MAX_RULES {
         return Err(ComplianceError::TooManyRules(policy.rules.len()));
     }
@@ -1052,7 +1140,13 @@ pub fn compliance_with(
         registered: households.registered.clone(),
         marks,
         order,
+        event_rules: Vec::new(),
+        round_rules: Vec::new(),
+        triggered: Vec::new(),
+        round_visits: Vec::new(),
+        rounds: Vec::new(),
     };
+    report.evaluate_spans(households, visits, events, policy);
     report.total(households);
     Ok(report)
 }
@@ -1229,6 +1323,19 @@ pub struct ComplianceReport {
     registered: Vec<i32>,
     marks: Vec<Marks>,
     order: Option<Vec<u32>>,
+    /// Per event-triggered rule, in policy order.
+    pub event_rules: Vec<SpanRuleSummary>,
+    /// Per campaign-round rule, in policy order.
+    pub round_rules: Vec<SpanRuleSummary>,
+    /// Every event-triggered requirement, met or missed, in household-ID
+    /// order, then event day, then rule.
+    pub triggered: Vec<TriggeredVisit>,
+    /// Every campaign-round requirement, met or missed, in household-ID
+    /// order, then rule, then round.
+    pub round_visits: Vec<RoundVisit>,
+    /// Coverage of every round of every round rule (遍访覆盖), in policy
+    /// then round order.
+    pub rounds: Vec<RoundCoverage>,
 }
 
 impl ComplianceReport {
@@ -1320,8 +1427,24 @@ impl ComplianceReport {
             s.required = req;
             s.met = met;
         }
-        self.required = self.rules.iter().map(|r| r.required).sum();
-        self.met = self.rules.iter().map(|r| r.met).sum();
+        let spans = self
+            .triggered
+            .iter()
+            .map(|t| (t.household, t.met))
+            .chain(self.round_visits.iter().map(|r| (r.household, r.met)));
+        for (h, met) in spans {
+            if let Some(&v) = households.village.get(h as usize) {
+                vreq[v as usize] += 1;
+                vmet[v as usize] += u64::from(met);
+            }
+        }
+        let all = self
+            .rules
+            .iter()
+            .map(|r| (r.required, r.met))
+            .chain(self.event_rules.iter().map(|r| (r.required, r.met)))
+            .chain(self.round_rules.iter().map(|r| (r.required, r.met)));
+        (self.required, self.met) = all.fold((0, 0), |(a, b), (r, m)| (a + r, b + m));
         let mut villages: Vec<VillageCompliance> = (0..nv)
             .map(|v| VillageCompliance {
                 village_id: households.villages.get(v as u32).to_string(),
@@ -1415,8 +1538,11 @@ impl ComplianceReport {
         })
     }
 
-    /// Every missed period, in household-ID order then period start (then
-    /// rule); its length is `required - met`.
+    /// Every missed period of the period rules, in household-ID order then
+    /// period start (then rule); with period rules only, its length is
+    /// `required - met` (missed event and round requirements are
+    /// [`ComplianceReport::missed_triggered`] and
+    /// [`ComplianceReport::missed_rounds`]).
     pub fn missed(&self) -> impl Iterator<Item = Missed> + '_ {
         self.household_order().flat_map(move |h| self.missed_of(h))
     }
@@ -1442,6 +1568,7 @@ impl ComplianceReport {
             }
         }
         let mut totals: HashMap<&str, (u64, u64), FastHasher> = HashMap::with_hasher(hasher());
+        let spans_by_household = &spans;
         for (h, list) in spans.iter().enumerate() {
             let mut m = self.masks[h];
             while m != 0 {
@@ -1465,6 +1592,28 @@ impl ComplianceReport {
                 }
             }
         }
+        let spans = self
+            .triggered
+            .iter()
+            .map(|t| (t.household, t.event_date, t.due, t.met))
+            .chain(
+                self.round_visits
+                    .iter()
+                    .map(|r| (r.household, r.start, r.end, r.met)),
+            );
+        for (h, first, last, met) in spans {
+            let day = match rule {
+                Accountability::LastDay => last,
+                Accountability::FirstDay => first,
+            };
+            let cadre = spans_of(spans_by_household, h)
+                .iter()
+                .find(|a| a.covers(day))
+                .map_or("", |a| a.cadre.as_str());
+            let e = totals.entry(cadre).or_default();
+            e.0 += 1;
+            e.1 += u64::from(met);
+        }
         let mut out: Vec<CadreCompliance> = totals
             .into_iter()
             .map(|(c, (required, met))| CadreCompliance {
@@ -1478,9 +1627,608 @@ impl ComplianceReport {
     }
 }
 
-/// Compliance of `policy` over `window` for a whole data set: households
-/// and visits are interned first (visits of unknown households and outside
-/// the window are counted in the report).
+fn spans_of<'a>(spans: &'a [Vec<&'a Assignment>], h: u32) -> &'a [&'a Assignment] {
+    spans.get(h as usize).map_or(&[], Vec::as_slice)
+}
+
+/// A household event with its household as an index of a
+/// [`HouseholdColumns`] (see [`events_to_columns`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexedEvent {
+    /// The household index.
+    pub household: u32,
+    /// The event's day.
+    pub date: NaiveDate,
+    /// What happened.
+    pub kind: EventKind,
+}
+
+/// The events of `events` whose household `index` knows, as
+/// [`IndexedEvent`]s, and how many named an unknown household.
+pub fn events_to_columns(
+    index: &HouseholdIndex,
+    events: &[HouseholdEvent],
+) -> (Vec<IndexedEvent>, u64) {
+    let mut unknown = 0;
+    let mut out = Vec::with_capacity(events.len());
+    for e in events {
+        match index.get(e.household.as_str().as_bytes()) {
+            Some(h) => out.push(IndexedEvent {
+                household: h,
+                date: e.date,
+                kind: e.kind.clone(),
+            }),
+            None => unknown += 1,
+        }
+    }
+    (out, unknown)
+}
+
+/// One event-triggered or round rule's figures over the window.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpanRuleSummary {
+    /// The rule's name.
+    pub name: String,
+    /// Required household-events (or household-rounds).
+    pub required: u64,
+    /// Met ones.
+    pub met: u64,
+}
+
+/// One requirement an event triggered: met or missed, with its due day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TriggeredVisit {
+    /// The household index.
+    pub household: u32,
+    /// The event rule's index in `Policy::event_rules`.
+    pub rule: u16,
+    /// The event's kind.
+    pub event_kind: EventKind,
+    /// The event's day: the first day a contact counts.
+    pub event_date: NaiveDate,
+    /// The last day a contact counts.
+    pub due: NaiveDate,
+    /// Whether enough qualifying contacts fell on those days.
+    pub met: bool,
+    /// The day of the contact that met it (the `min_contacts`-th
+    /// qualifying contact in date order), when met by contacts.
+    pub met_on: Option<NaiveDate>,
+}
+
+/// One household's requirement in one campaign round.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoundVisit {
+    /// The household index.
+    pub household: u32,
+    /// The round rule's index in `Policy::round_rules`.
+    pub rule: u16,
+    /// The round's index among the rule's rounds.
+    pub round: u32,
+    /// The round's first day.
+    pub start: NaiveDate,
+    /// The round's last day.
+    pub end: NaiveDate,
+    /// Whether enough qualifying contacts fell in the round.
+    pub met: bool,
+    /// The day of the contact that met it, when met by contacts.
+    pub met_on: Option<NaiveDate>,
+}
+
+/// Coverage of one campaign round (遍访覆盖率, seed 004: all 12,800 resident
+/// households visited): households visited out of those selected, in all
+/// and per village.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoundCoverage {
+    /// The round rule's index in `Policy::round_rules`.
+    pub rule: u16,
+    /// The round's name.
+    pub round: String,
+    /// The round's dates.
+    pub window: Window,
+    /// Households required in the round.
+    pub selected: u64,
+    /// Those visited as the rule asks.
+    pub visited: u64,
+    /// Per village (`required`: selected, `met`: visited), sorted by
+    /// village ID; villages with no selected household left out.
+    pub villages: Vec<VillageCompliance>,
+}
+
+impl RoundCoverage {
+    /// `visited / selected`; `None` when nobody is selected.
+    pub fn rate(&self) -> Option<f64> {
+        rate(self.visited, self.selected)
+    }
+}
+
+/// One required period of one household under one rule, met or missed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeriodOutcome {
+    /// The household index.
+    pub household: u32,
+    /// The rule index in the policy.
+    pub rule: u16,
+    /// The period's index among the rule's periods.
+    pub period_index: u32,
+    /// The period.
+    pub period: Period,
+    /// Whether it was met.
+    pub met: bool,
+}
+
+/// Selected, visited, and (selected, visited) per village index.
+type RoundTally = (u64, u64, Vec<(u64, u64)>);
+
+/// A span requirement while it is worked out.
+struct SpanReq {
+    household: u32,
+    event: Option<(u16, EventKind)>,
+    round: Option<(u16, u32)>,
+    start: i32,
+    end: i32,
+}
+
+impl ComplianceReport {
+    /// Works out the event and round requirements of `policy`.
+    fn evaluate_spans(
+        &mut self,
+        households: &HouseholdColumns,
+        visits: &VisitColumns,
+        events: &[IndexedEvent],
+        policy: &Policy,
+    ) {
+        self.event_rules = policy
+            .event_rules
+            .iter()
+            .map(|r| SpanRuleSummary {
+                name: r.name.clone(),
+                required: 0,
+                met: 0,
+            })
+            .collect();
+        self.round_rules = policy
+            .round_rules
+            .iter()
+            .map(|r| SpanRuleSummary {
+                name: r.name.clone(),
+                required: 0,
+                met: 0,
+            })
+            .collect();
+        if policy.event_rules.is_empty() && policy.round_rules.is_empty() {
+            return;
+        }
+        let n = households.len();
+        let w = self.window;
+        let selects = |sel: &crate::cadence::Selector, h: u32| {
+            sel.selects_parts(
+                households.village_id(h),
+                households.residency(h),
+                |t: &Tag| households.tags(h).any(|x| x == t),
+            )
+        };
+        let registered_by = |h: u32, day: i32| {
+            let r = self.registered[h as usize];
+            r == NO_REGISTRATION || r <= day
+        };
+        let mut reqs: Vec<SpanReq> = Vec::new();
+        for e in events {
+            if e.household as usize >= n {
+                continue;
+            }
+            for (r, rule) in policy.event_rules.iter().enumerate() {
+                if !rule.triggered_by(&e.kind) || !selects(&rule.selector, e.household) {
+                    continue;
+                }
+                let Some(due) = rule.due(e.date) else {
+                    continue;
+                };
+                let start = day_number(e.date);
+                if w.contains(e.date) && w.contains(due) && registered_by(e.household, start) {
+                    reqs.push(SpanReq {
+                        household: e.household,
+                        event: Some((r as u16, e.kind.clone())),
+                        round: None,
+                        start,
+                        end: day_number(due),
+                    });
+                }
+            }
+        }
+        for (r, rule) in policy.round_rules.iter().enumerate() {
+            let chosen: Vec<u32> = (0..n as u32)
+                .filter(|&h| selects(&rule.selector, h))
+                .collect();
+            for (k, round) in rule.rounds.iter().enumerate() {
+                let (a, b) = (round.window.start, round.window.end);
+                if !(w.contains(a) && w.contains(b)) {
+                    continue;
+                }
+                let (start, end) = (day_number(a), day_number(b));
+                for &h in &chosen {
+                    if registered_by(h, start) {
+                        reqs.push(SpanReq {
+                            household: h,
+                            event: None,
+                            round: Some((r as u16, k as u32)),
+                            start,
+                            end,
+                        });
+                    }
+                }
+            }
+        }
+        // The qualifying contacts of the households concerned, by day.
+        let mut offsets = vec![0usize; n + 1];
+        let mut wanted = vec![false; n];
+        for q in &reqs {
+            wanted[q.household as usize] = true;
+        }
+        let (w0, w1) = (day_number(w.start), day_number(w.end));
+        let keep = |i: usize| {
+            let h = visits.household[i] as usize;
+            let d = visits.day[i];
+            h < n && wanted[h] && (w0..=w1).contains(&d)
+        };
+        for i in 0..visits.len() {
+            if keep(i) {
+                offsets[visits.household[i] as usize + 1] += 1;
+            }
+        }
+        for h in 0..n {
+            offsets[h + 1] += offsets[h];
+        }
+        let mut fill = offsets.clone();
+        let mut by_day: Vec<(i32, u8)> = vec![(0, 0); offsets[n]];
+        for i in 0..visits.len() {
+            if keep(i) {
+                let h = visits.household[i] as usize;
+                by_day[fill[h]] = (
+                    visits.day[i],
+                    mode_code(visits.mode[i], visits.signed[i]) as u8,
+                );
+                fill[h] += 1;
+            }
+        }
+        for h in 0..n {
+            by_day[offsets[h]..offsets[h + 1]].sort_unstable();
+        }
+        let qualify = |modes: &std::collections::BTreeSet<Mode>, signed_only: bool| {
+            let mut q = [false; 8];
+            for &m in Mode::ALL {
+                for s in [false, true] {
+                    q[mode_code(m, s)] = modes.contains(&m) && (s || !signed_only);
+                }
+            }
+            q
+        };
+        let event_q: Vec<[bool; 8]> = policy
+            .event_rules
+            .iter()
+            .map(|r| qualify(&r.modes, r.signed_only))
+            .collect();
+        let round_q: Vec<[bool; 8]> = policy
+            .round_rules
+            .iter()
+            .map(|r| qualify(&r.modes, r.signed_only))
+            .collect();
+        let rank: Vec<u32> = match &self.order {
+            Some(o) => {
+                let mut rank = vec![0u32; n];
+                for (i, &h) in o.iter().enumerate() {
+                    rank[h as usize] = i as u32;
+                }
+                rank
+            }
+            None => (0..n as u32).collect(),
+        };
+        // Household-ID order; events by day, rule, kind; then rounds by
+        // rule and round. Equal requirements are identical records, so the
+        // order of the input never shows.
+        let key = |q: &SpanReq| {
+            (
+                rank[q.household as usize],
+                q.round.is_some(),
+                q.round.map_or(q.start, |(r, _)| i32::from(r)),
+                q.round
+                    .map_or(q.event.as_ref().map_or(0, |e| e.0), |(_, k)| k as u16),
+            )
+        };
+        reqs.sort_by(|a, b| {
+            key(a).cmp(&key(b)).then_with(|| {
+                let kind = |q: &SpanReq| q.event.as_ref().map(|e| e.1.clone());
+                kind(a).cmp(&kind(b))
+            })
+        });
+        let mut rounds_cov: Vec<Vec<RoundTally>> = policy
+            .round_rules
+            .iter()
+            .map(|r| vec![(0, 0, vec![(0, 0); households.villages.len()]); r.rounds.len()])
+            .collect();
+        for q in reqs {
+            let h = q.household as usize;
+            let (q8, min) = match (&q.event, q.round) {
+                (Some((r, _)), _) => (
+                    &event_q[*r as usize],
+                    policy.event_rules[*r as usize].min_contacts,
+                ),
+                (None, Some((r, _))) => (
+                    &round_q[r as usize],
+                    policy.round_rules[r as usize].min_contacts,
+                ),
+                (None, None) => continue,
+            };
+            let list = &by_day[offsets[h]..offsets[h + 1]];
+            let from = list.partition_point(|&(d, _)| d < q.start);
+            let mut count = 0u32;
+            let mut met_on = None;
+            if min > 0 {
+                for &(d, code) in &list[from..] {
+                    if d > q.end {
+                        break;
+                    }
+                    if q8[code as usize] {
+                        count += 1;
+                        if count == min {
+                            met_on = from_day_number(d);
+                            break;
+                        }
+                    }
+                }
+            }
+            let met = min == 0 || count >= min;
+            let (start, end) = (
+                from_day_number(q.start).unwrap_or(w.start),
+                from_day_number(q.end).unwrap_or(w.end),
+            );
+            match (q.event, q.round) {
+                (Some((r, kind)), _) => {
+                    let s = &mut self.event_rules[r as usize];
+                    s.required += 1;
+                    s.met += u64::from(met);
+                    self.triggered.push(TriggeredVisit {
+                        household: q.household,
+                        rule: r,
+                        event_kind: kind,
+                        event_date: start,
+                        due: end,
+                        met,
+                        met_on,
+                    });
+                }
+                (None, Some((r, k))) => {
+                    let s = &mut self.round_rules[r as usize];
+                    s.required += 1;
+                    s.met += u64::from(met);
+                    let c = &mut rounds_cov[r as usize][k as usize];
+                    c.0 += 1;
+                    c.1 += u64::from(met);
+                    let v = households.village[h] as usize;
+                    c.2[v].0 += 1;
+                    c.2[v].1 += u64::from(met);
+                    self.round_visits.push(RoundVisit {
+                        household: q.household,
+                        rule: r,
+                        round: k,
+                        start,
+                        end,
+                        met,
+                        met_on,
+                    });
+                }
+                (None, None) => {}
+            }
+        }
+        for (r, rule) in policy.round_rules.iter().enumerate() {
+            for (k, round) in rule.rounds.iter().enumerate() {
+                let (selected, visited, per) = &rounds_cov[r][k];
+                let mut villages: Vec<VillageCompliance> = per
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, (req, _))| *req > 0)
+                    .map(|(v, &(required, met))| VillageCompliance {
+                        village_id: households.villages.get(v as u32).to_string(),
+                        required,
+                        met,
+                    })
+                    .collect();
+                villages.sort_by(|a, b| a.village_id.cmp(&b.village_id));
+                self.rounds.push(RoundCoverage {
+                    rule: r as u16,
+                    round: round.name.clone(),
+                    window: round.window,
+                    selected: *selected,
+                    visited: *visited,
+                    villages,
+                });
+            }
+        }
+    }
+
+    /// The missed event-triggered requirements, in the order of
+    /// [`ComplianceReport::triggered`].
+    pub fn missed_triggered(&self) -> impl Iterator<Item = &TriggeredVisit> + '_ {
+        self.triggered.iter().filter(|t| !t.met)
+    }
+
+    /// The missed campaign-round requirements, in the order of
+    /// [`ComplianceReport::round_visits`].
+    pub fn missed_rounds(&self) -> impl Iterator<Item = &RoundVisit> + '_ {
+        self.round_visits.iter().filter(|r| !r.met)
+    }
+
+    /// Every required period of the period rules, met or missed, in
+    /// household-ID order, then rule, then period.
+    pub fn period_outcomes(&self) -> impl Iterator<Item = PeriodOutcome> + '_ {
+        self.household_order().flat_map(move |h| {
+            let hu = h as usize;
+            let mask = self.masks[hu];
+            (0..self.plans.len())
+                .filter(move |&r| mask >> r & 1 == 1)
+                .flat_map(move |r| {
+                    let plan = &self.plans[r];
+                    (plan.first_required(self.registered[hu])..plan.periods.len()).map(move |p| {
+                        PeriodOutcome {
+                            household: h,
+                            rule: r as u16,
+                            period_index: p as u32,
+                            period: plan.periods[p],
+                            met: self.period_met(hu, r, p),
+                        }
+                    })
+                })
+        })
+    }
+}
+
+/// The presence of one work station over a window (see [`PresenceRule`]
+/// for what counts as a day of presence).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PresenceReport {
+    /// The team's ID.
+    pub team_id: String,
+    /// The unit it serves.
+    pub unit_id: String,
+    /// The days of presence inside the window, ascending.
+    pub days: Vec<NaiveDate>,
+    /// Each short period (week) wholly inside the window.
+    pub weeks: Vec<PresencePeriod>,
+    /// Each long period (year) wholly inside the window.
+    pub years: Vec<PresencePeriod>,
+    /// Each station day (逢五) inside the window: held or not.
+    pub station_days: Vec<StationDayHeld>,
+}
+
+/// Days of presence in one period and whether they were enough.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PresencePeriod {
+    /// The period.
+    pub period: Period,
+    /// Days of presence in it.
+    pub days: u32,
+    /// Whether `days` reaches the rule's minimum.
+    pub met: bool,
+}
+
+/// Whether a station day was held (a day of presence).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StationDayHeld {
+    /// The station day.
+    pub date: NaiveDate,
+    /// Whether it was a day of presence.
+    pub held: bool,
+}
+
+impl PresenceReport {
+    /// Weeks met, weeks judged.
+    pub fn weeks_met(&self) -> (usize, usize) {
+        (
+            self.weeks.iter().filter(|p| p.met).count(),
+            self.weeks.len(),
+        )
+    }
+}
+
+/// The presence of work station `team` in its village over `window` (驻村
+///工作站 每周至少下村1天，全年不少于52天, and 逢五 station days, seed 003),
+/// from the `visits` of its cadres to `households` of its unit. Meant for
+/// a team of kind `WorkStation`; any team is counted the same way.
+/// Visits naming an unknown household are ignored.
+///
+/// # Example
+/// ```
+/// use minqing::cadence::presets;
+/// use minqing::calendar::Window;
+/// use minqing::compliance::station_presence;
+/// use minqing::prelude::*;
+/// use chrono::NaiveDate;
+/// let d = |m, day| NaiveDate::from_ymd_opt(2024, m, day).unwrap();
+/// let team = Team {
+///     id: TeamId::new("WS1")?, kind: TeamKind::WorkStation, unit: UnitId::new("V1")?,
+///     leader: CadreId::new("C1")?, deputy: None, members: vec![],
+/// };
+/// let hs = [Household::new(HouseholdId::new("H1")?, UnitId::new("V1")?, Residency::Resident)];
+/// let at = |m, day| d(m, day).and_hms_opt(10, 0, 0).unwrap();
+/// let visits = [
+///     Visit::new(HouseholdId::new("H1")?, CadreId::new("C1")?, at(3, 5), Mode::AtStation),
+///     Visit::new(HouseholdId::new("H1")?, CadreId::new("C1")?, at(3, 12), Mode::Phone),
+/// ];
+/// let w = Window::new(d(3, 4), d(3, 17)).unwrap(); // two ISO weeks
+/// let r = station_presence(&team, &hs, &visits, w, &presets::work_station());
+/// assert_eq!(r.days, vec![d(3, 5)]);
+/// assert_eq!(r.weeks_met(), (1, 2)); // a phone call is no presence
+/// assert!(r.station_days[0].held && !r.station_days[1].held);
+/// # Ok::<(), minqing::id::IdError>(())
+/// ```
+pub fn station_presence(
+    team: &Team,
+    households: &[Household],
+    visits: &[Visit],
+    window: Window,
+    rule: &PresenceRule,
+) -> PresenceReport {
+    let cadres: std::collections::BTreeSet<&str> =
+        team.cadres().into_iter().map(|c| c.as_str()).collect();
+    let local: std::collections::HashSet<&str> = households
+        .iter()
+        .filter(|h| h.village == team.unit)
+        .map(|h| h.id.as_str())
+        .collect();
+    let mut days: Vec<NaiveDate> = visits
+        .iter()
+        .filter(|v| {
+            rule.modes.contains(&v.mode)
+                && cadres.contains(v.cadre.as_str())
+                && local.contains(v.household.as_str())
+                && window.contains(v.at.date())
+        })
+        .map(|v| v.at.date())
+        .collect();
+    days.sort_unstable();
+    days.dedup();
+    let count = |p: &Period| {
+        let a = days.partition_point(|&d| d < p.start);
+        let b = days.partition_point(|&d| d <= p.end());
+        (b - a) as u32
+    };
+    let judge = |kind: PeriodKind, min: u32| -> Vec<PresencePeriod> {
+        window
+            .whole_periods(kind)
+            .map(|period| {
+                let n = count(&period);
+                PresencePeriod {
+                    period,
+                    days: n,
+                    met: n >= min,
+                }
+            })
+            .collect()
+    };
+    let weeks = judge(rule.week, rule.min_days_per_week);
+    let years = judge(rule.year, rule.min_days_per_year);
+    let station_days = rule
+        .station_days
+        .dates_in(&window)
+        .into_iter()
+        .map(|date| StationDayHeld {
+            date,
+            held: days.binary_search(&date).is_ok(),
+        })
+        .collect();
+    PresenceReport {
+        team_id: team.id.as_str().to_string(),
+        unit_id: team.unit.as_str().to_string(),
+        days,
+        weeks,
+        years,
+        station_days,
+    }
+}
+
+/// Compliance of `policy` over `window` for a whole data set: households,
+/// visits and household events are interned first (visits of unknown
+/// households and outside the window are counted in the report; events of
+/// unknown households are ignored).
 ///
 /// # Errors
 /// As [`compliance`].
@@ -1505,7 +2253,8 @@ pub fn compliance_of_dataset(
     let hs = HouseholdColumns::from_households(&ds.households);
     let index = HouseholdIndex::new(&hs);
     let (vs, skips) = VisitColumns::from_visits(&hs, &index, &ds.visits, Some(window));
-    let mut r = compliance(&hs, &vs, policy, window)?;
+    let (events, _) = events_to_columns(&index, &ds.events);
+    let mut r = compliance_with_events(&hs, &vs, &events, policy, window, Execution::Parallel)?;
     r.visits_outside_window += skips.outside_window;
     r.visits_unknown_household += skips.unknown_household;
     Ok(r)
@@ -1597,6 +2346,175 @@ mod tests {
         assert_eq!(by.len(), 2);
         let by = r.by_cadre(&hs, &[], Accountability::LastDay);
         assert_eq!((by[0].cadre_id.as_str(), by[0].required), ("", 2));
+    }
+
+    #[test]
+    fn event_visit_one_day_late_is_missed() {
+        use crate::event::EventKind;
+        let mut hs = HouseholdColumns::new();
+        hs.push("H1", "V1", Residency::Resident, [], None);
+        hs.push("H2", "V2", Residency::Resident, [], Some(d(2, 10)));
+        let mut vs = VisitColumns::new();
+        vs.push(0, d(2, 26), Mode::InPerson, false); // before the event: no
+        vs.push(0, d(3, 8), Mode::Phone, false); // phone: not for this rule
+        vs.push(0, d(3, 8), Mode::InPerson, false); // day 7: on time
+        vs.push(1, d(3, 2), Mode::InPerson, false); // day 4 of a 3-day rule
+        let events = [
+            IndexedEvent {
+                household: 0,
+                date: d(3, 1),
+                kind: EventKind::Hospitalisation,
+            },
+            IndexedEvent {
+                household: 1,
+                date: d(2, 27),
+                kind: EventKind::Wedding,
+            },
+            IndexedEvent {
+                household: 1,
+                date: d(2, 5), // before registration: not required
+                kind: EventKind::Funeral,
+            },
+            IndexedEvent {
+                household: 0,
+                date: d(3, 30), // due after the window: not judged
+                kind: EventKind::Funeral,
+            },
+        ];
+        let policy = presets::grid_one_plus_x();
+        let w = Window::new(d(2, 1), d(3, 31)).unwrap();
+        let r = compliance_with_events(&hs, &vs, &events, &policy, w, Execution::Parallel).unwrap();
+        let got: Vec<(&str, NaiveDate, NaiveDate, bool, Option<NaiveDate>)> = r
+            .triggered
+            .iter()
+            .map(|t| (hs.id(t.household), t.event_date, t.due, t.met, t.met_on))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("H1", d(3, 1), d(3, 8), true, Some(d(3, 8))),
+                ("H2", d(2, 27), d(3, 1), false, None),
+            ]
+        );
+        assert_eq!((r.required, r.met), (2, 1));
+        assert_eq!(r.missed_triggered().count(), 1);
+        assert_eq!(r.villages[1].required, 1);
+        let a = Assignment::new(
+            HouseholdId::new("H2").unwrap(),
+            CadreId::new("C9").unwrap(),
+            d(1, 1),
+        );
+        let by = r.by_cadre(&hs, &[a], Accountability::LastDay);
+        assert_eq!(by[1].cadre_id, "C9");
+        assert_eq!((by[1].required, by[1].met), (1, 0));
+    }
+
+    #[test]
+    fn rounds_and_any_tags() {
+        use crate::calendar::CampaignRound;
+        let mut hs = HouseholdColumns::new();
+        hs.push("H1", "V1", Residency::Resident, ["hardship"], None);
+        hs.push("H2", "V1", Residency::Away, ["dispute", "large_farm"], None);
+        hs.push("H3", "V2", Residency::Resident, [], Some(d(4, 2)));
+        let mut vs = VisitColumns::new();
+        vs.push(0, d(3, 3), Mode::InPerson, false);
+        vs.push(1, d(4, 20), Mode::Phone, false);
+        vs.push(2, d(4, 20), Mode::Phone, false);
+        let rounds = vec![
+            CampaignRound::new("一", Window::new(d(3, 1), d(3, 31)).unwrap()),
+            CampaignRound::new("二", Window::new(d(4, 1), d(4, 30)).unwrap()),
+            CampaignRound::new("三", Window::new(d(5, 1), d(7, 31)).unwrap()),
+        ];
+        let p = presets::visit_all_rounds(rounds);
+        let w = Window::new(d(3, 1), d(5, 31)).unwrap();
+        let r = compliance(&hs, &vs, &p, w).unwrap();
+        // Round 三 sticks out; H3, registered after both rounds began,
+        // counts in neither.
+        let cov: Vec<(u16, &str, u64, u64)> = r
+            .rounds
+            .iter()
+            .map(|c| (c.rule, c.round.as_str(), c.selected, c.visited))
+            .collect();
+        assert_eq!(
+            cov,
+            vec![
+                (0, "一", 1, 1),
+                (0, "二", 1, 0),
+                (0, "三", 0, 0),
+                (1, "一", 1, 0),
+                (1, "二", 1, 1),
+                (1, "三", 0, 0)
+            ]
+        );
+        assert_eq!((r.required, r.met), (4, 2));
+        assert_eq!(r.missed_rounds().count(), 2);
+        // any_tags: the must-visit rules select H1 (resident) and H2 (away).
+        let g = presets::grid_one_plus_x();
+        let masks = hs.rule_masks(&g);
+        assert_eq!(masks, vec![0b001, 0b010, 0]);
+    }
+
+    #[test]
+    fn presence_counts_days_not_visits() {
+        use crate::cadre::{Team, TeamKind};
+        use crate::id::{TeamId, UnitId};
+        let id = |s: &str| CadreId::new(s).unwrap();
+        let team = Team {
+            id: TeamId::new("WS").unwrap(),
+            kind: TeamKind::WorkStation,
+            unit: UnitId::new("V1").unwrap(),
+            leader: id("C1"),
+            deputy: None,
+            members: vec![id("C2")],
+        };
+        let h = |s: &str, v: &str| {
+            Household::new(
+                HouseholdId::new(s).unwrap(),
+                UnitId::new(v).unwrap(),
+                Residency::Resident,
+            )
+        };
+        let hs = [h("H1", "V1"), h("H2", "V2")];
+        let v = |hh: &str, c: &str, m: u32, day: u32, mode: Mode| {
+            Visit::new(
+                HouseholdId::new(hh).unwrap(),
+                id(c),
+                d(m, day).and_hms_opt(9, 0, 0).unwrap(),
+                mode,
+            )
+        };
+        let visits = [
+            v("H1", "C1", 1, 5, Mode::InPerson),
+            v("H1", "C2", 1, 5, Mode::AtStation), // same day: one day
+            v("H2", "C1", 1, 9, Mode::InPerson),  // another village
+            v("H1", "C3", 1, 10, Mode::InPerson), // not of the team
+            v("H1", "C2", 1, 16, Mode::Video),    // not presence
+            v("H1", "C2", 1, 17, Mode::InPerson),
+        ];
+        let w = Window::new(d(1, 1), d(1, 21)).unwrap();
+        let r = station_presence(
+            &team,
+            &hs,
+            &visits,
+            w,
+            &crate::cadence::PresenceRule::default(),
+        );
+        assert_eq!(r.days, vec![d(1, 5), d(1, 17)]);
+        // ISO weeks wholly inside: 01-01..07, 08..14, 15..21.
+        let weeks: Vec<(u32, bool)> = r.weeks.iter().map(|p| (p.days, p.met)).collect();
+        assert_eq!(weeks, vec![(1, true), (0, false), (1, true)]);
+        assert!(r.years.is_empty());
+        let held: Vec<bool> = r.station_days.iter().map(|s| s.held).collect();
+        assert_eq!(held, vec![true, false]);
+        let y = station_presence(
+            &team,
+            &hs,
+            &visits,
+            Window::year(2024).unwrap(),
+            &Default::default(),
+        );
+        assert_eq!((y.years[0].days, y.years[0].met), (2, false));
+        assert_eq!(y.weeks.len(), 52);
     }
 
     #[test]

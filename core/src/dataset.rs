@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::assign::Assignment;
 use crate::cadre::{Cadre, DutySpan, Team, TeamKind};
 use crate::case::{RequestEvent, RequestLog};
+use crate::event::HouseholdEvent;
 use crate::household::Household;
 use crate::org::{Unit, UnitKind};
 use crate::problem::{Code, Location, Problem, Report};
@@ -44,6 +45,10 @@ pub struct Dataset {
     /// [`crate::case`]).
     #[serde(default)]
     pub cases: Vec<RequestLog>,
+    /// Household events (家庭大事: hospitalisation, wedding, funeral…)
+    /// that trigger a visit (seed 000 part 5, see [`crate::event`]).
+    #[serde(default)]
+    pub events: Vec<HouseholdEvent>,
 }
 
 /// Where each record of a [`Dataset`] came from, when it was read from
@@ -185,6 +190,7 @@ impl Dataset {
         self.check_assignments(&mut cx, &households, &cadres, opts);
         self.check_visits(&mut cx, &households, &cadres, opts);
         self.check_cases(&mut cx, &households, &cadres, opts);
+        self.check_events(&mut cx, &households, opts);
         cx.report
     }
 
@@ -819,6 +825,47 @@ impl Dataset {
     }
 }
 
+impl Dataset {
+    /// Household events: a known household, and no event after `today`.
+    /// Located by JSON path (`events[3]`).
+    fn check_events(
+        &self,
+        cx: &mut Ctx,
+        households: &HashMap<&str, &Household>,
+        opts: &ValidateOptions,
+    ) {
+        for (i, e) in self.events.iter().enumerate() {
+            let rec = format!("event #{} of household {}", i + 1, e.household);
+            let at = |field: &str| {
+                Location::default()
+                    .at_path(format!("events[{i}]"))
+                    .with_field(field)
+            };
+            if !households.contains_key(e.household.as_str()) {
+                cx.push(
+                    Code::EventUnknownHousehold,
+                    at("household_id"),
+                    rec.clone(),
+                    format!("家庭事件中的户 {} 不存在", e.household),
+                    format!(
+                        "event names household {}, which does not exist",
+                        e.household
+                    ),
+                );
+            }
+            if e.date > opts.today {
+                cx.push(
+                    Code::EventFutureDate,
+                    at("date"),
+                    rec,
+                    format!("家庭事件日期 {} 晚于今天 {}", e.date, opts.today),
+                    format!("event on {} is after today ({})", e.date, opts.today),
+                );
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -910,6 +957,29 @@ mod tests {
 
     fn today() -> ValidateOptions {
         ValidateOptions::new(d(2024, 12, 31))
+    }
+
+    #[test]
+    fn events_name_known_households_and_past_days() {
+        let mut ds = township();
+        let known = ds.households[0].id.clone();
+        ds.events = vec![
+            HouseholdEvent::new(known.clone(), d(2024, 2, 29), EventKind::Wedding),
+            HouseholdEvent::new(hid("NOPE"), d(2024, 3, 1), EventKind::Funeral),
+            HouseholdEvent::new(known, d(2025, 1, 1), EventKind::Hospitalisation),
+        ];
+        let r = ds.validate(&ValidateOptions::new(d(2024, 12, 31)));
+        assert_eq!(
+            r.codes(),
+            vec![Code::EventUnknownHousehold, Code::EventFutureDate]
+        );
+        assert_eq!(r.problems[0].location.path.as_deref(), Some("events[1]"));
+        assert_eq!(r.problems[1].location.field.as_deref(), Some("date"));
+        // The JSON document keeps them.
+        let back = crate::io::from_json_str(&crate::io::to_json_string(&ds)).unwrap();
+        assert_eq!(back.events, ds.events);
+        let old = r#"{"schema": "minqing/1", "households": []}"#;
+        assert!(crate::io::from_json_str(old).unwrap().events.is_empty());
     }
 
     #[test]

@@ -48,6 +48,7 @@ pub mod calendar;
 pub mod case;
 pub mod compliance;
 pub mod dataset;
+pub mod event;
 pub mod household;
 pub mod id;
 pub mod io;
@@ -74,6 +75,7 @@ pub mod prelude {
     };
     pub use crate::compliance::{ComplianceReport, HouseholdColumns, VisitColumns, compliance};
     pub use crate::dataset::{Dataset, Sources, ValidateOptions};
+    pub use crate::event::{EventKind, HouseholdEvent};
     pub use crate::household::{Household, Residency, Tag};
     pub use crate::id::{CadreId, HouseholdId, RequestId, TeamId, UnitId};
     pub use crate::metrics::{Metrics, MetricsQuery, Rate, request_metrics};

@@ -472,6 +472,12 @@ codes! {
     QuotaContactHouseholds = "quota.contact_households", Warning;
     /// A village has no population, so its contact-household quota is unknown.
     QuotaNoPopulation = "quota.no_population", Warning;
+
+    // ----- household events -----
+    /// A household event names a household that does not exist.
+    EventUnknownHousehold = "event.unknown_household", Error;
+    /// A household event lies after `today`.
+    EventFutureDate = "event.future_date", Error;
 }
 
 impl fmt::Display for Code {

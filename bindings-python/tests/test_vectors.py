@@ -24,6 +24,8 @@ PENDING_OPERATIONS = {
     "request_fold",  # minqing::case::RequestLog
     "escalations_due",  # minqing::case::escalations_due
     "meetings_due",  # minqing::case::meetings_due
+    "compliance",  # minqing::compliance over a policy and window
+    "station_presence",  # minqing::compliance::station_presence
 }
 
 VECTOR_FILES = sorted(VECTORS.glob("*.json"))

@@ -32,6 +32,10 @@ const PENDING_OPERATIONS: &[&str] = &[
     // `escalationsDue(events, now)` and `meetingsDue(logs, today)` here.
     "escalations_due",
     "meetings_due",
+    // Compliance of a policy over a window and work-station presence
+    // (`minqing::compliance`): `compliance(doc, policy, window)` here.
+    "compliance",
+    "station_presence",
 ];
 
 /// What the binding answers for one vector, in the vector's `expected`

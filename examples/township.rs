@@ -23,6 +23,7 @@ use minqing::dataset::{Dataset, Sources, ValidateOptions};
 use minqing::household::Residency;
 use minqing::io::Encoding;
 use minqing::metrics::{MetricsQuery, Rate, request_metrics};
+use minqing::notice::mask_name;
 use minqing::org::UnitKind;
 use minqing::problem::Report;
 use minqing::synth::{SynthOptions, township};
@@ -523,7 +524,7 @@ fn print_visit_compliance(ds: &Dataset, start: NaiveDate, today: NaiveDate) {
             .cadres
             .iter()
             .find(|x| x.id.as_str() == c.cadre_id)
-            .map_or("", |x| x.name.as_str());
+            .map_or(String::new(), |x| mask_name(&x.name));
         say!(
             "  {:<10} {:>9} {:>9} {:>8}  {name}",
             c.cadre_id,

@@ -53,6 +53,7 @@ pub mod household;
 pub mod id;
 pub mod io;
 pub mod metrics;
+pub mod notice;
 pub mod org;
 pub mod problem;
 #[cfg(feature = "synth")]

@@ -4,8 +4,10 @@
 # in Cargo.lock, the npm tools of bindings-wasm/package-lock.json), replays
 # the shared vectors and the API tests in Node (wasm-bindgen-test), builds
 # the npm package with wasm-opt -Oz and prints its gzipped size, runs the
-# built package once in Node, and type-checks a TypeScript file against the
-# generated declarations. Run from anywhere: `.ci/wasm.sh`.
+# built package once in Node, type-checks a TypeScript file against the
+# generated declarations, and runs the example page (examples/web) end to
+# end in headless Chromium (Debian's package, installed when missing).
+# Run from anywhere: `.ci/wasm.sh`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
@@ -35,7 +37,7 @@ else
 fi
 wasm-bindgen --version
 
-step "npm tools (typescript, binaryen)"
+step "npm tools (typescript, binaryen, playwright-core)"
 (
   cd bindings-wasm
   stamp=node_modules/.minqing-lock.sha256
@@ -64,5 +66,19 @@ step "TypeScript declarations (tsc --noEmit)"
   node_modules/.bin/tsc --noEmit -p ts-check/tsconfig.web.json
   node_modules/.bin/tsc --noEmit -p ts-check/tsconfig.node.json
 )
+
+step "example page in headless Chromium (examples/web/e2e.mjs)"
+# Debian's chromium, and a Chinese font so that the screenshots read
+missing=()
+[ -x /usr/bin/chromium ] || [ -n "${CHROMIUM:-}" ] || missing+=(chromium)
+fc-list :lang=zh 2>/dev/null | grep -q . || missing+=(fonts-wqy-zenhei)
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "installing ${missing[*]} from Debian (about a minute)"
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+node examples/web/e2e.mjs
 
 printf '\nwasm CI passed in %ss (from %s)\n' "$((SECONDS - started))" "$root"

@@ -212,6 +212,326 @@ mod tests {
     }
 
     #[test]
+    fn request_unions_have_the_cores_words() {
+        use minqing::case::*;
+        let u = unions();
+        assert_eq!(u["Category"], words(Category::ALL));
+        assert_eq!(u["Channel"], words(Channel::ALL));
+        assert_eq!(u["RequestKind"], words(RequestKind::ALL));
+        assert_eq!(u["Track"], words(Track::ALL));
+        assert_eq!(u["Level"], words(Level::ALL));
+        assert_eq!(u["EscalationReason"], words(EscalationReason::ALL));
+        assert_eq!(u["Outcome"], words(Outcome::ALL));
+        assert_eq!(u["Satisfaction"], words(Satisfaction::ALL));
+        assert_eq!(u["SupervisionTask"], words(SupervisionTask::ALL));
+        assert_eq!(u["Stage"], words(Stage::ALL));
+        use minqing::case::BreakKind as B;
+        assert_eq!(
+            u["BreakKind"],
+            words(&[B::Edited, B::Removed, B::Reordered, B::Foreign])
+        );
+        use RequestLight as L;
+        assert_eq!(u["RequestLight"], words(&[L::Green, L::Yellow, L::Red]));
+        use SignalReasonKind as K;
+        assert_eq!(
+            u["SignalReasonKind"],
+            words(&[K::Overdue, K::FeedbackOverdue, K::Open])
+        );
+    }
+
+    /// Each event type's interface against the core's serde output, with
+    /// every optional field set (`full`) and none (`minimal`).
+    #[test]
+    fn request_events_have_the_cores_fields() {
+        use minqing::case::*;
+        let t = d(1).and_hms_opt(8, 0, 0).unwrap();
+        let s = String::from;
+        let cases: Vec<(&str, RequestEvent, RequestEvent)> = vec![
+            (
+                "RaisedEvent",
+                RequestEvent::Raised {
+                    household: HouseholdId::new("H1").unwrap(),
+                    cadre: CadreId::new("C1").unwrap(),
+                    category: Category::Other,
+                    kind: RequestKind::Suggestion,
+                    channel: Channel::Phone,
+                    summary: s("x"),
+                },
+                RequestEvent::Raised {
+                    household: HouseholdId::new("H1").unwrap(),
+                    cadre: CadreId::new("C1").unwrap(),
+                    category: Category::Other,
+                    kind: RequestKind::Request,
+                    channel: Channel::Phone,
+                    summary: s(""),
+                },
+            ),
+            (
+                "TriagedEvent",
+                RequestEvent::Triaged {
+                    track: Track::Proxy,
+                    deadline: Some(t),
+                },
+                RequestEvent::Triaged {
+                    track: Track::Proxy,
+                    deadline: None,
+                },
+            ),
+            (
+                "HandledOnSpotEvent",
+                RequestEvent::HandledOnSpot { measures: s("m") },
+                RequestEvent::HandledOnSpot { measures: s("") },
+            ),
+            (
+                "ProxyStartedEvent",
+                RequestEvent::ProxyStarted { measures: s("m") },
+                RequestEvent::ProxyStarted { measures: s("") },
+            ),
+            (
+                "EscalatedEvent",
+                RequestEvent::Escalated {
+                    to: Level::Township,
+                    reason: EscalationReason::Overdue,
+                    deadline: Some(t),
+                    note: s("n"),
+                },
+                RequestEvent::Escalated {
+                    to: Level::Township,
+                    reason: EscalationReason::Overdue,
+                    deadline: None,
+                    note: s(""),
+                },
+            ),
+            (
+                "AssignedEvent",
+                RequestEvent::Assigned {
+                    handler: CadreId::new("C1").unwrap(),
+                    deadline: t,
+                    meeting_on: Some(d(1)),
+                    measures: s("m"),
+                },
+                RequestEvent::Assigned {
+                    handler: CadreId::new("C1").unwrap(),
+                    deadline: t,
+                    meeting_on: None,
+                    measures: s(""),
+                },
+            ),
+            (
+                "MediatedEvent",
+                RequestEvent::Mediated { measures: s("m") },
+                RequestEvent::Mediated { measures: s("") },
+            ),
+            (
+                "NotMediatedEvent",
+                RequestEvent::NotMediated { reason: s("r") },
+                RequestEvent::NotMediated { reason: s("r") },
+            ),
+            (
+                "ExplainedEvent",
+                RequestEvent::Explained { reason: s("r") },
+                RequestEvent::Explained { reason: s("r") },
+            ),
+            (
+                "ResolvedEvent",
+                RequestEvent::Resolved {
+                    outcome: Outcome::Full,
+                    measures: s("m"),
+                },
+                RequestEvent::Resolved {
+                    outcome: Outcome::Full,
+                    measures: s(""),
+                },
+            ),
+            (
+                "FeedbackGivenEvent",
+                RequestEvent::FeedbackGiven {
+                    satisfaction: Satisfaction::NotSatisfied,
+                    rectify_by: Some(t),
+                    note: s("n"),
+                },
+                RequestEvent::FeedbackGiven {
+                    satisfaction: Satisfaction::Satisfied,
+                    rectify_by: None,
+                    note: s(""),
+                },
+            ),
+            (
+                "ReopenedEvent",
+                RequestEvent::Reopened {
+                    reason: s("r"),
+                    deadline: Some(t),
+                },
+                RequestEvent::Reopened {
+                    reason: s("r"),
+                    deadline: None,
+                },
+            ),
+            ("ClosedEvent", RequestEvent::Closed, RequestEvent::Closed),
+            (
+                "CarriedOverEvent",
+                RequestEvent::CarriedOver {
+                    period: s("2024H2"),
+                },
+                RequestEvent::CarriedOver {
+                    period: s("2024H2"),
+                },
+            ),
+            (
+                "SupervisedEvent",
+                RequestEvent::Supervised {
+                    task: SupervisionTask::Ask,
+                    note: s("n"),
+                },
+                RequestEvent::Supervised {
+                    task: SupervisionTask::Ask,
+                    note: s(""),
+                },
+            ),
+        ];
+        let mut declared: BTreeSet<String> = BTreeSet::new();
+        for (name, full, minimal) in &cases {
+            check(name, full, minimal);
+            let ty = &interfaces()[*name];
+            assert!(ty["type"], "{name} has a type");
+            declared.insert(full.kind_str().to_string());
+        }
+        // one interface for every event type: the `type` words of the union
+        let union: BTreeSet<String> = TS
+            .split("type: \"")
+            .skip(1)
+            .map(|rest| rest.split('"').next().unwrap().to_string())
+            .collect();
+        assert_eq!(union, declared, "every RequestEvent type is declared");
+    }
+
+    /// The records the request, coverage and compliance functions return.
+    #[test]
+    fn results_have_the_cores_fields() {
+        use crate::{planning, requests};
+        let doc = r#"{"schema": "minqing/1",
+            "units": [{"unit_id": "V1", "kind": "village", "name": "一村", "population": 300}],
+            "households": [{"household_id": "H1", "village_id": "V1", "residency": "away"},
+                           {"household_id": "H2", "village_id": "V1", "residency": "away"}],
+            "cadres": [{"cadre_id": "A", "name": "李某某"}, {"cadre_id": "B", "name": "王某某"}],
+            "assignments": [{"household_id": "H1", "cadre_id": "A", "from": "2024-01-01"},
+                            {"household_id": "H1", "cadre_id": "B", "from": "2024-01-01"}]}"#;
+        let cov =
+            planning::coverage(doc, "2024-06-30", Some(r#"{"checkIdleCadres": true}"#)).unwrap();
+        check("CoverageReport", &cov, &cov);
+        check("VillageCoverage", &cov.villages[0], &cov.villages[0]);
+        check("CadreLoad", &cov.cadres[0], &cov.cadres[0]);
+        check(
+            "DoubleCover",
+            &cov.doubly_covered[0],
+            &cov.doubly_covered[0],
+        );
+        check("LoadBounds", &cov.cadres[0].bounds, &cov.cadres[0].bounds);
+        let tier = minqing::assign::QuotaTier::up_to(300, 3);
+        check("QuotaTier", &tier, &tier);
+
+        let all = planning::compliance_summary(doc, None, "2024-01-01", "2024-03-31").unwrap();
+        let mut full = all.clone();
+        full.cadre_id = Some("A".into());
+        full.village_id = Some("V1".into());
+        check("ComplianceSummary", &full, &all);
+        check("DateWindow", &all.window, &all.window);
+
+        let log = serde_json::to_string(&requests::new_request_log("R1").unwrap()).unwrap();
+        let raised = r#"{"type": "raised", "household_id": "H1", "cadre_id": "A",
+            "category": "insurance", "channel": "phone", "summary": "x"}"#;
+        let a = requests::apply_request_event(&log, "2024-01-31T15:00:00", raised).unwrap();
+        let log = serde_json::to_string(&a.log).unwrap();
+        let triage = r#"{"type": "triaged", "track": "proxy", "deadline": "2024-02-01T15:00:00"}"#;
+        let a = requests::apply_request_event(&log, "2024-01-31T15:00:00", triage).unwrap();
+        check("AppliedEvent", &a, &a);
+        check("RequestLog", &a.log, &a.log);
+        check("RequestEntry", &a.log.entries()[0], &a.log.entries()[0]);
+        check("RequestState", &a.state, &a.state);
+        check(
+            "SupervisionRecord",
+            &a.state.supervision,
+            &a.state.supervision,
+        );
+        let log = serde_json::to_string(&a.log).unwrap();
+        let due = requests::escalations_due(&log, "2024-03-01T00:00:00", None).unwrap();
+        check("DueEvent", &due[0], &due[0]);
+        let logs = format!("[{log}]");
+        let m = requests::meetings_due(&logs, "2024-02-29", None).unwrap();
+        check("MeetingsDue", &m, &m);
+        let metrics = requests::request_metrics(&logs, "2024-03-01T00:00:00", None).unwrap();
+        check("Metrics", &metrics, &metrics);
+        check("Rate", &metrics.resolution, &metrics.resolution);
+        let broken = log.replace("\"summary\":\"x\"", "\"summary\":\"y\"");
+        let b = requests::verify_request_log(&broken)
+            .unwrap()
+            .expect("broken");
+        check("ChainBreak", &b, &b);
+
+        let mut with_case: Value = serde_json::from_str(doc).unwrap();
+        with_case["cases"] = serde_json::from_str(&logs).unwrap();
+        let s =
+            planning::request_signals(&with_case.to_string(), "A", "2024-03-01T00:00:00").unwrap();
+        check("RequestSignal", &s[0], &s[0]);
+        check("SignalReason", &s[0].reasons[0], &s[0].reasons[0]);
+    }
+
+    /// The option and input interfaces: a sample with every declared field
+    /// reads into the binding's type (which refuses unknown fields), and
+    /// exactly the declared required fields cannot be left out.
+    #[test]
+    fn inputs_have_the_bindings_fields() {
+        use crate::planning::{ComplianceScope, CoverageInput};
+        use crate::requests::{CaseOptions, MetricsQueryInput, RequestIntake};
+        fn input<T: serde::de::DeserializeOwned>(name: &str, sample: Value) {
+            let fields = &interfaces()[name];
+            let declared: BTreeSet<String> = fields.keys().cloned().collect();
+            let obj = sample.as_object().unwrap();
+            let given: BTreeSet<String> = obj.keys().cloned().collect();
+            assert_eq!(
+                declared, given,
+                "the sample of {name} has every declared field"
+            );
+            serde_json::from_value::<T>(sample.clone()).unwrap_or_else(|e| panic!("{name}: {e}"));
+            for (key, required) in fields {
+                let mut less = obj.clone();
+                less.remove(key);
+                let ok = serde_json::from_value::<T>(Value::Object(less)).is_ok();
+                assert_eq!(ok, !required, "{name}.{key} is required: {required}");
+            }
+        }
+        input::<CaseOptions>(
+            "CaseOptions",
+            serde_json::json!({"cardSummaryDay": 31, "jointMeetingDay": 5}),
+        );
+        input::<MetricsQueryInput>(
+            "MetricsQuery",
+            serde_json::json!({"from": "2024-01-01", "to": "2024-06-30", "cadreId": "A",
+                "category": "dispute", "householdIds": ["H1"],
+                "explainedCountsAsResolved": true, "partialCountsAsResolved": false}),
+        );
+        input::<RequestIntake>(
+            "RequestIntake",
+            serde_json::json!({"request_id": "R1", "at": "2024-06-01T09:00:00",
+                "household_id": "H1", "cadre_id": "A", "category": "subsidy",
+                "kind": "suggestion", "channel": "visit", "summary": "x"}),
+        );
+        input::<CoverageInput>(
+            "CoverageOptions",
+            serde_json::json!({"loadMin": 5, "loadMax": 10, "checkIdleCadres": true,
+                "quotaTiers": [{"max_population": 300, "households": 3}]}),
+        );
+        // ComplianceScope is a TypeScript union of the two one-field objects
+        let _: ComplianceScope =
+            serde_json::from_value(serde_json::json!({"cadreId": "A"})).unwrap();
+        let _: ComplianceScope =
+            serde_json::from_value(serde_json::json!({"villageId": "V1"})).unwrap();
+        assert!(TS.contains(
+            "export type ComplianceScope = { cadreId: string } | { villageId: string } | Record<string, never>;"
+        ));
+    }
+
+    #[test]
     fn the_document_has_the_data_sets_collections() {
         let mut expected = keys(&Dataset::new());
         expected.insert("schema".into());

@@ -1,118 +1,79 @@
-//! Reading JSON text into core types, with every failure turned into a
-//! [`Problem`] (`json.syntax`, `json.shape`, `json.schema`).
+//! Reading JSON text into core types through the core's readers
+//! (`minqing::io`): the codes, paths and messages are the core's.
 //!
-//! TEMPORARY: this module stands in for `minqing::io`'s JSON reader, which is
-//! being written on another branch. When it lands, [`read_dataset`] and
-//! [`read_record`] become one call each into it, and the codes, paths and
-//! messages come from the core; nothing else in the binding changes.
+//! - a whole `minqing/1` document: [`minqing::io::from_json_str`];
+//! - one record (a household, a visit, a request log, an event): the core's
+//!   JSON Lines reader, [`minqing::io::read_jsonl`], over that one value.
 
-use minqing::dataset::Dataset;
+use minqing::io::{from_json_str, read_jsonl};
 use minqing::problem::{Code, Location, Problem, Report};
 use serde::de::DeserializeOwned;
 
-/// The schema this version reads.
-pub const SCHEMA: &str = "minqing/1";
-
-/// Reads a `minqing/1` JSON document.
-///
-/// TEMPORARY (switch to `minqing::io`'s JSON reader when it lands): serde
-/// into [`Dataset`], after checking the `schema` field.
+/// Reads a `minqing/1` JSON document ([`minqing::io::from_json_str`]).
 ///
 /// # Errors
-/// One problem: `json.syntax` (not JSON; with line and column),
-/// `json.schema` (no `schema` field or one other than `minqing/1`) or
-/// `json.shape` (a field of the wrong type or value; with its JSON path).
-pub fn read_dataset(text: &str) -> Result<Dataset, Report> {
-    // a first pass tells syntax from shape, and finds the schema
-    let head: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| one(json_error(&e, None, "document")))?;
-    let Some(fields) = head.as_object() else {
-        return Err(one(Problem::new(
-            Code::JsonShape,
-            Location::default(),
-            "文档应为 JSON 对象",
-            "the document must be a JSON object",
-        )));
-    };
-    match fields.get("schema") {
-        Some(serde_json::Value::String(s)) if s == SCHEMA => {}
-        Some(other) => {
-            return Err(one(Problem::new(
-                Code::JsonSchema,
-                Location::default().with_field("schema"),
-                format!("文档的 schema 为 {other}，本版本只能读取 \"{SCHEMA}\""),
-                format!("the document's schema is {other}; this version reads \"{SCHEMA}\" only"),
-            )));
-        }
-        None => {
-            return Err(one(Problem::new(
-                Code::JsonSchema,
-                Location::default().with_field("schema"),
-                format!("文档缺少 schema 字段（应为 \"{SCHEMA}\"）"),
-                format!("the document has no schema field (expected \"{SCHEMA}\")"),
-            )));
-        }
-    }
-    read_json(text, "document")
+/// One problem: `json.syntax` (with line and column), `json.schema` or
+/// `json.shape` (with the JSON path of the wrong value).
+pub fn read_dataset(text: &str) -> Result<minqing::dataset::Dataset, Report> {
+    from_json_str(text)
 }
 
-/// Reads one record (a household, a visit) from its JSON text.
-///
-/// TEMPORARY (switch to `minqing::io`'s JSON reader when it lands).
+/// Reads one JSON value (a household, a visit, a request log) with the
+/// core's JSON Lines reader, `what` naming it in the location's `file`.
+/// A record given over several lines is first put on one (line breaks
+/// outside strings are white space in JSON, and inside strings they are
+/// not allowed). A `json.shape` problem is also given the record's field
+/// (`registered_on`), the first step of its path, so that a form can put
+/// it next to that field.
 ///
 /// # Errors
-/// One problem, `json.syntax` or `json.shape`, located at the field that
-/// failed (serde stops at the first one).
+/// One problem: `json.syntax` or `json.shape` (serde stops at the first),
+/// or `json.shape` for an empty text.
 pub fn read_record<T: DeserializeOwned>(text: &str, what: &str) -> Result<T, Report> {
-    read_json(text, what)
+    let line = one_line(text);
+    let mut parsed = read_jsonl::<T, _>(line.as_bytes(), what);
+    if !parsed.report.problems.is_empty() {
+        for p in &mut parsed.report.problems {
+            let field = p.location.path.as_deref().and_then(first_field);
+            if p.location.field.is_none() {
+                p.location.field = field;
+            }
+        }
+        return Err(parsed.report);
+    }
+    match parsed.records.pop() {
+        Some(record) if parsed.records.is_empty() => Ok(record),
+        _ => Err(one(Problem::new(
+            Code::JsonShape,
+            Location::file(what),
+            format!("{what} 应为一个 JSON 值"),
+            format!("the {what} must be one JSON value"),
+        ))),
+    }
 }
 
-fn read_json<T: DeserializeOwned>(text: &str, what: &str) -> Result<T, Report> {
-    let de = &mut serde_json::Deserializer::from_str(text);
-    let value: T = serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        let path = (path != ".").then_some(path);
-        one(json_error(e.inner(), path, what))
-    })?;
-    Ok(value)
+/// The text on one line: compact JSON when it parses, else the line breaks
+/// turned into spaces (the syntax error is still reported).
+fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains(['\n', '\r']) {
+        return text.into();
+    }
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(v) => v.to_string().into(),
+        Err(_) => text.replace(['\n', '\r'], " ").into(),
+    }
+}
+
+/// `registered_on` of `registered_on`, `tags` of `tags[2]`, `event` of
+/// `event.deadline`.
+fn first_field(path: &str) -> Option<String> {
+    let head = path.split(['.', '[']).next().unwrap_or("");
+    (!head.is_empty()).then(|| head.to_string())
 }
 
 /// A report of the one problem `p`.
 pub(crate) fn one(p: Problem) -> Report {
     Report::from_iter([p])
-}
-
-fn json_error(e: &serde_json::Error, path: Option<String>, what: &str) -> Problem {
-    use serde_json::error::Category;
-    let code = match e.classify() {
-        Category::Syntax | Category::Eof | Category::Io => Code::JsonSyntax,
-        Category::Data => Code::JsonShape,
-    };
-    let mut loc = Location::default();
-    if e.line() > 0 {
-        loc.line = Some(e.line() as u64);
-        loc.column = Some(e.column() as u64);
-    }
-    if let Some(p) = path {
-        // the field is the last step of the path: `households[3].village_id`
-        let field = p.rsplit('.').next().unwrap_or(&p);
-        let field = field.split('[').next().unwrap_or(field);
-        if !field.is_empty() {
-            loc.field = Some(field.to_string());
-        }
-        loc.path = Some(p);
-    }
-    let (zh, en) = match code {
-        Code::JsonSyntax => (
-            format!("{what} 不是合法的 JSON：{e}"),
-            format!("the {what} is not valid JSON: {e}"),
-        ),
-        _ => (
-            format!("{what} 的内容不符合格式：{e}"),
-            format!("the {what} does not have the expected shape: {e}"),
-        ),
-    };
-    Problem::new(code, loc, zh, en)
 }
 
 #[cfg(test)]
@@ -121,43 +82,18 @@ mod tests {
     use minqing::household::Household;
 
     #[test]
-    fn a_document_reads() {
+    fn a_document_reads_through_the_core() {
         let ds =
             read_dataset(r#"{"schema":"minqing/1","units":[{"unit_id":"V1","kind":"village"}]}"#)
                 .unwrap();
         assert_eq!(ds.units.len(), 1);
-    }
-
-    #[test]
-    fn syntax_schema_and_shape_are_told_apart() {
-        let p = read_dataset("{\"schema\": \"minqing/1\",\n  oops}")
-            .unwrap_err()
-            .problems
-            .remove(0);
-        assert_eq!(p.code, Code::JsonSyntax);
-        assert_eq!(p.location.line, Some(2));
-
-        let p = read_dataset(r#"{"units": []}"#)
-            .unwrap_err()
-            .problems
-            .remove(0);
-        assert_eq!(p.code, Code::JsonSchema);
-        let p = read_dataset(r#"{"schema": "minqing/2"}"#)
-            .unwrap_err()
-            .problems
-            .remove(0);
-        assert_eq!(p.code, Code::JsonSchema);
-        let p = read_dataset("[1, 2]").unwrap_err().problems.remove(0);
-        assert_eq!(p.code, Code::JsonShape);
-
-        let p = read_dataset(
-            r#"{"schema":"minqing/1","households":[{"household_id":"H1","village_id":"V1","residency":"gone"}]}"#,
-        )
-        .unwrap_err().problems.remove(0);
-        assert_eq!(p.code, Code::JsonShape);
-        assert_eq!(p.location.path.as_deref(), Some("households[0].residency"));
-        assert_eq!(p.location.field.as_deref(), Some("residency"));
-        assert!(p.message.en.contains("gone"), "{}", p.message.en);
+        let code = |t: &str| read_dataset(t).unwrap_err().problems[0].code;
+        assert_eq!(
+            code("{\"schema\": \"minqing/1\",\n  oops}"),
+            Code::JsonSyntax
+        );
+        assert_eq!(code(r#"{"units": []}"#), Code::JsonSchema);
+        assert_eq!(code("[1, 2]"), Code::JsonShape);
     }
 
     #[test]
@@ -169,10 +105,31 @@ mod tests {
         .unwrap_err().problems.remove(0);
         assert_eq!(p.code, Code::JsonShape);
         assert_eq!(p.location.field.as_deref(), Some("registered_on"));
-        let p = read_record::<Household>(r#"{"household_id":"","village_id":"V1"}"#, "household")
+        let p = read_record::<Household>(
+            "{\"household_id\":\"\",\n \"village_id\":\"V1\"}",
+            "household",
+        )
+        .unwrap_err()
+        .problems
+        .remove(0);
+        assert_eq!(p.location.field.as_deref(), Some("household_id"));
+        let p = read_record::<Household>("{\"household_id\":\n oops", "household")
             .unwrap_err()
             .problems
             .remove(0);
-        assert_eq!(p.location.field.as_deref(), Some("household_id"));
+        assert_eq!(p.code, Code::JsonSyntax);
+        assert_eq!(
+            read_record::<Household>("  ", "household")
+                .unwrap_err()
+                .problems[0]
+                .code,
+            Code::JsonShape
+        );
+        let h: Household = read_record(
+            "{\"household_id\": \"H1\",\n \"village_id\": \"V1\", \"residency\": \"away\"}",
+            "household",
+        )
+        .unwrap();
+        assert_eq!(h.id.as_str(), "H1");
     }
 }

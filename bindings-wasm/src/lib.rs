@@ -8,7 +8,18 @@
 //! | `validateDataset(doc, today, options?)` | `Problem[]` |
 //! | `validateHousehold(household, doc, today)` | `Problem[]` at that household |
 //! | `validateVisit(visit, doc, today)` | `Problem[]` at that visit |
+//! | `validateRequestIntake(intake, doc, today)` | `Problem[]` at that request |
 //! | `statusAt(doc, cadreId, at)` | `DutyStatus \| null` |
+//! | `coverage(doc, on, options?)` | `CoverageReport` |
+//! | `complianceSummary(doc, scope, start, end)` | `ComplianceSummary` |
+//! | `requestSignals(doc, cadreId, now)` | `RequestSignal[]` |
+//! | `newRequestLog(requestId)` | an empty `RequestLog` |
+//! | `applyRequestEvent(log, at, event)` | `{ log, state }` |
+//! | `requestState(log)` | `RequestState` |
+//! | `verifyRequestLog(log)` | `ChainBreak \| null` |
+//! | `escalationsDue(log, now, options?)` | `DueEvent[]` |
+//! | `meetingsDue(logs, today, options?)` | `MeetingsDue` |
+//! | `requestMetrics(logs, now, query?)` | `Metrics` |
 //! | `version()` | the package version |
 //!
 //! `doc` is a `minqing/1` JSON document, as an object or as JSON text.
@@ -22,6 +33,8 @@
 pub mod calls;
 mod declarations;
 pub mod document;
+pub mod planning;
+pub mod requests;
 
 use minqing::problem::{Code, Location, Problem, Report};
 use serde::Serialize;
@@ -89,6 +102,23 @@ fn string_arg(value: &JsValue, arg: &str, code: Code) -> Result<String, JsValue>
             format!("{arg} must be a string"),
         )])
     })
+}
+
+/// An optional object argument as JSON text; `undefined` and `null` are
+/// `None`.
+fn opt_json(value: Option<JsValue>, arg: &str) -> Result<Option<String>, JsValue> {
+    match value.filter(|v| !v.is_undefined() && !v.is_null()) {
+        None => Ok(None),
+        Some(v) => json_text(&v, arg).map(Some),
+    }
+}
+
+/// A core answer as a JavaScript value, or its problems thrown.
+fn answer<T: Serialize>(result: Result<T, Report>) -> Result<JsValue, JsValue> {
+    match result {
+        Ok(value) => to_js(&value),
+        Err(report) => Err(throw(report.problems)),
+    }
 }
 
 fn problems_to_js(result: Result<Vec<Problem>, Report>) -> Result<JsValue, JsValue> {
@@ -202,6 +232,204 @@ pub fn status_at(
         Ok(status) => to_js(&status),
         Err(report) => Err(throw(report.problems)),
     }
+}
+
+/// `validateRequestIntake(intake, doc, today)`: the field-level problems a
+/// new request (its ID, when, and its `raised` event's fields) would have
+/// if added to the data set: the core's refusal of the event, else the
+/// data set's problems located at it.
+///
+/// # Errors
+/// As [`validate_household`].
+#[wasm_bindgen(js_name = validateRequestIntake, unchecked_return_type = "Problem[]")]
+pub fn validate_request_intake(
+    #[wasm_bindgen(unchecked_param_type = "RequestIntake | string")] intake: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "DocumentInput")] doc: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "IsoDate")] today: JsValue,
+) -> Result<JsValue, JsValue> {
+    let intake = json_text(&intake, "intake")?;
+    let doc = json_text(&doc, "doc")?;
+    let today = string_arg(&today, "today", Code::FieldBadDate)?;
+    problems_to_js(requests::validate_request_intake(&intake, &doc, &today))
+}
+
+/// `coverage(doc, on, options?)`: who covers which household on `on`,
+/// cadres' loads and contact-household quotas, with their problems
+/// (`minqing::assign::check_coverage`).
+///
+/// # Errors
+/// A `MinqingError` when the document or the options cannot be read
+/// (`json.*`) or `on` is not a date (`field.bad_date`).
+#[wasm_bindgen(js_name = coverage, unchecked_return_type = "CoverageReport")]
+pub fn coverage(
+    #[wasm_bindgen(unchecked_param_type = "DocumentInput")] doc: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "IsoDate")] on: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "CoverageOptions")] options: Option<JsValue>,
+) -> Result<JsValue, JsValue> {
+    let doc = json_text(&doc, "doc")?;
+    let on = string_arg(&on, "on", Code::FieldBadDate)?;
+    let options = opt_json(options, "options")?;
+    answer(planning::coverage(&doc, &on, options.as_deref()))
+}
+
+/// `complianceSummary(doc, scope, start, end)`: compliance with the
+/// four-fixed-three-arrivals preset (四定三到) from `start` to `end`, both
+/// inclusive, of a cadre (`{ cadreId }`), a village (`{ villageId }`) or
+/// the whole data set (`{}`).
+///
+/// # Errors
+/// A `MinqingError`: `json.*` for a document or scope that cannot be read,
+/// `field.bad_date`, `field.bad_id` for a cadre or village the data set
+/// does not have, `field.bad_value` for a scope naming both.
+#[wasm_bindgen(js_name = complianceSummary, unchecked_return_type = "ComplianceSummary")]
+pub fn compliance_summary(
+    #[wasm_bindgen(unchecked_param_type = "DocumentInput")] doc: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ComplianceScope")] scope: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "IsoDate")] start: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "IsoDate")] end: JsValue,
+) -> Result<JsValue, JsValue> {
+    let doc = json_text(&doc, "doc")?;
+    let scope = opt_json(Some(scope), "scope")?;
+    let start = string_arg(&start, "start", Code::FieldBadDate)?;
+    let end = string_arg(&end, "end", Code::FieldBadDate)?;
+    answer(planning::compliance_summary(
+        &doc,
+        scope.as_deref(),
+        &start,
+        &end,
+    ))
+}
+
+/// `requestSignals(doc, cadreId, now)`: the request signal light (green,
+/// yellow, red, with reasons) of each household the cadre covers on that
+/// day, from the document's `cases`.
+///
+/// # Errors
+/// A `MinqingError`: `json.*`, `field.bad_id` (a cadre the data set does
+/// not have), `field.bad_datetime`.
+#[wasm_bindgen(js_name = requestSignals, unchecked_return_type = "RequestSignal[]")]
+pub fn request_signals(
+    #[wasm_bindgen(unchecked_param_type = "DocumentInput")] doc: JsValue,
+    #[wasm_bindgen(js_name = cadreId, unchecked_param_type = "string")] cadre_id: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "IsoDateTime")] now: JsValue,
+) -> Result<JsValue, JsValue> {
+    let doc = json_text(&doc, "doc")?;
+    let cadre_id = string_arg(&cadre_id, "cadreId", Code::FieldBadId)?;
+    let now = string_arg(&now, "now", Code::FieldBadDatetime)?;
+    answer(planning::request_signals(&doc, &cadre_id, &now))
+}
+
+/// `newRequestLog(requestId)`: an empty request log, to append the
+/// `raised` event to.
+///
+/// # Errors
+/// A `MinqingError` with code `field.bad_id`.
+#[wasm_bindgen(js_name = newRequestLog, unchecked_return_type = "RequestLog")]
+pub fn new_request_log(
+    #[wasm_bindgen(js_name = requestId, unchecked_param_type = "string")] request_id: JsValue,
+) -> Result<JsValue, JsValue> {
+    let id = string_arg(&request_id, "requestId", Code::FieldBadId)?;
+    answer(requests::new_request_log(&id))
+}
+
+/// `applyRequestEvent(log, at, event)`: `{ log, state }`, the log with the
+/// event appended (hash-chained) and the state it folds to. The given log
+/// is never modified.
+///
+/// # Errors
+/// A `MinqingError` with the core's code when the event does not fit
+/// (`request.bad_transition`, `request.closed`, `request.out_of_order`,
+/// `request.bad_deadline`, ...); `json.*` for a log or event that cannot
+/// be read; `field.bad_datetime`.
+#[wasm_bindgen(js_name = applyRequestEvent, unchecked_return_type = "AppliedEvent")]
+pub fn apply_request_event(
+    #[wasm_bindgen(unchecked_param_type = "RequestLog | string")] log: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "IsoDateTime")] at: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "RequestEvent | string")] event: JsValue,
+) -> Result<JsValue, JsValue> {
+    let log = json_text(&log, "log")?;
+    let at = string_arg(&at, "at", Code::FieldBadDatetime)?;
+    let event = json_text(&event, "event")?;
+    answer(requests::apply_request_event(&log, &at, &event))
+}
+
+/// `requestState(log)`: the fold of the log's events.
+///
+/// # Errors
+/// A `MinqingError`: `request.not_raised` for an empty log, the core's
+/// code for a log that does not fold, `json.*`.
+#[wasm_bindgen(js_name = requestState, unchecked_return_type = "RequestState")]
+pub fn request_state(
+    #[wasm_bindgen(unchecked_param_type = "RequestLog | string")] log: JsValue,
+) -> Result<JsValue, JsValue> {
+    let log = json_text(&log, "log")?;
+    answer(requests::request_state(&log))
+}
+
+/// `verifyRequestLog(log)`: `null` when the hash chain holds, else where
+/// and how it breaks.
+///
+/// # Errors
+/// A `MinqingError` with a `json.*` code for a log that cannot be read.
+#[wasm_bindgen(js_name = verifyRequestLog, unchecked_return_type = "ChainBreak | null")]
+pub fn verify_request_log(
+    #[wasm_bindgen(unchecked_param_type = "RequestLog | string")] log: JsValue,
+) -> Result<JsValue, JsValue> {
+    let log = json_text(&log, "log")?;
+    answer(requests::verify_request_log(&log))
+}
+
+/// `escalationsDue(log, now, options?)`: the events a supervisor would
+/// append at `now` (seed 002's ladder); append them with
+/// `applyRequestEvent(log, due.at, due.event)`.
+///
+/// # Errors
+/// A `MinqingError`: `json.*`, `field.bad_datetime`.
+#[wasm_bindgen(js_name = escalationsDue, unchecked_return_type = "DueEvent[]")]
+pub fn escalations_due(
+    #[wasm_bindgen(unchecked_param_type = "RequestLog | string")] log: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "IsoDateTime")] now: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "CaseOptions")] options: Option<JsValue>,
+) -> Result<JsValue, JsValue> {
+    let log = json_text(&log, "log")?;
+    let now = string_arg(&now, "now", Code::FieldBadDatetime)?;
+    let options = opt_json(options, "options")?;
+    answer(requests::escalations_due(&log, &now, options.as_deref()))
+}
+
+/// `meetingsDue(logs, today, options?)`: the next meetings and their
+/// agendas, and what is overdue (seed 002's cycle).
+///
+/// # Errors
+/// A `MinqingError`: `json.*`, `field.bad_date`.
+#[wasm_bindgen(js_name = meetingsDue, unchecked_return_type = "MeetingsDue")]
+pub fn meetings_due(
+    #[wasm_bindgen(unchecked_param_type = "RequestLog[] | string")] logs: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "IsoDate")] today: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "CaseOptions")] options: Option<JsValue>,
+) -> Result<JsValue, JsValue> {
+    let logs = json_text(&logs, "logs")?;
+    let today = string_arg(&today, "today", Code::FieldBadDate)?;
+    let options = opt_json(options, "options")?;
+    answer(requests::meetings_due(&logs, &today, options.as_deref()))
+}
+
+/// `requestMetrics(logs, now, query?)`: resolution, on-time, mediation,
+/// adoption and satisfaction rates and the rest, folded as of `now`.
+///
+/// # Errors
+/// A `MinqingError`: `json.*` (an unknown query field included),
+/// `field.bad_datetime`.
+#[wasm_bindgen(js_name = requestMetrics, unchecked_return_type = "Metrics")]
+pub fn request_metrics(
+    #[wasm_bindgen(unchecked_param_type = "RequestLog[] | string")] logs: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "IsoDateTime")] now: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "MetricsQuery")] query: Option<JsValue>,
+) -> Result<JsValue, JsValue> {
+    let logs = json_text(&logs, "logs")?;
+    let now = string_arg(&now, "now", Code::FieldBadDatetime)?;
+    let query = opt_json(query, "query")?;
+    answer(requests::request_metrics(&logs, &now, query.as_deref()))
 }
 
 #[cfg(test)]

@@ -144,25 +144,11 @@ export interface MinqingDocument {
   duty?: DutySpan[];
   assignments?: Assignment[];
   visits?: Visit[];
-  /** Request histories. Their record types are declared when the binding
-   * exposes the request pipeline (issue 6); until then they pass through. */
-  cases?: RequestLogJson[];
+  /** Request histories: one hash-chained event log a request. */
+  cases?: RequestLog[];
   /** Household events (hospitalisation, wedding, funeral…) that trigger a
    * visit (seed 000 part 5, 十必访). */
   events?: HouseholdEvent[];
-}
-
-/** A request's event log as the core serialises it: hash-chained entries. */
-export interface RequestLogJson {
-  request_id: string;
-  events: Array<{
-    request_id: string;
-    seq: number;
-    at: string;
-    event: { type: string; [field: string]: unknown };
-    prev_hash: string;
-    hash: string;
-  }>;
 }
 
 /** A data set: the document as an object, or its JSON text. */
@@ -277,6 +263,456 @@ export interface Problem {
   severity: Severity;
   location: Location;
   message: Message;
+}
+
+// ---- requests (诉求) -------------------------------------------------
+
+/** What a request is about. */
+export type Category =
+  | "infrastructure"
+  | "household_registration"
+  | "insurance"
+  | "subsidy"
+  | "dispute"
+  | "hardship"
+  | "living_environment"
+  | "petition"
+  | "public_services"
+  | "income"
+  | "other";
+
+/** How the request reached the cadre. */
+export type Channel = "visit" | "phone" | "hotline" | "letter_box" | "walk_in";
+
+/** A request, a problem or a suggestion. */
+export type RequestKind = "request" | "problem" | "suggestion";
+
+/** The way a request is handled. */
+export type Track = "on_the_spot" | "proxy" | "joint" | "mediation";
+
+/** A level of the escalation ladder, from the bottom up. */
+export type Level = "cadre" | "work_team" | "village_committees" | "township" | "county";
+
+/** Why a request went up the ladder. */
+export type EscalationReason = "beyond_power" | "overdue" | "not_mediated";
+
+/** How far a request was solved. */
+export type Outcome = "full" | "partial";
+
+/** What the household said at feedback. */
+export type Satisfaction = "satisfied" | "basically_satisfied" | "not_satisfied";
+
+/** A supervision task of the county's supervised ledger. */
+export type SupervisionTask = "ask" | "inspect" | "dispatch";
+
+/** Where a request stands. */
+export type Stage =
+  | "raised"
+  | "open"
+  | "escalated"
+  | "assigned"
+  | "resolved"
+  | "rectifying"
+  | "settled"
+  | "closed";
+
+/** The household raised a request (the first event of every log). */
+export interface RaisedEvent {
+  type: "raised";
+  household_id: string;
+  cadre_id: string;
+  category: Category;
+  kind?: RequestKind;
+  channel: Channel;
+  summary: string;
+}
+
+/** Put on a track, with the deadline in force. */
+export interface TriagedEvent {
+  type: "triaged";
+  track: Track;
+  deadline?: IsoDateTime;
+}
+
+/** Solved during the visit. */
+export interface HandledOnSpotEvent {
+  type: "handled_on_spot";
+  measures?: string;
+}
+
+/** The cadre started carrying it for the household. */
+export interface ProxyStartedEvent {
+  type: "proxy_started";
+  measures?: string;
+}
+
+/** Sent up the ladder. */
+export interface EscalatedEvent {
+  type: "escalated";
+  to: Level;
+  reason: EscalationReason;
+  deadline?: IsoDateTime;
+  note?: string;
+}
+
+/** A meeting named a handler and a deadline. */
+export interface AssignedEvent {
+  type: "assigned";
+  handler: string;
+  deadline: IsoDateTime;
+  meeting_on?: IsoDate;
+  measures?: string;
+}
+
+/** A dispute was mediated. */
+export interface MediatedEvent {
+  type: "mediated";
+  measures?: string;
+}
+
+/** A dispute could not be mediated for now. */
+export interface NotMediatedEvent {
+  type: "not_mediated";
+  reason: string;
+}
+
+/** Cannot be solved; the household was told why. */
+export interface ExplainedEvent {
+  type: "explained";
+  reason: string;
+}
+
+/** Solved, fully or in part. */
+export interface ResolvedEvent {
+  type: "resolved";
+  outcome: Outcome;
+  measures?: string;
+}
+
+/** The result was told to the household and it answered. */
+export interface FeedbackGivenEvent {
+  type: "feedback_given";
+  satisfaction: Satisfaction;
+  /** Required when not satisfied. */
+  rectify_by?: IsoDateTime;
+  note?: string;
+}
+
+/** Opened again, with a reason. */
+export interface ReopenedEvent {
+  type: "reopened";
+  reason: string;
+  deadline?: IsoDateTime;
+}
+
+/** Closed and struck off (销号). */
+export interface ClosedEvent {
+  type: "closed";
+}
+
+/** Carried over to the next period's list. */
+export interface CarriedOverEvent {
+  type: "carried_over";
+  period: string;
+}
+
+/** A supervision task of the county was done. */
+export interface SupervisedEvent {
+  type: "supervised";
+  task: SupervisionTask;
+  note?: string;
+}
+
+/** One thing that happened to a request, tagged by `type`. */
+export type RequestEvent =
+  | RaisedEvent
+  | TriagedEvent
+  | HandledOnSpotEvent
+  | ProxyStartedEvent
+  | EscalatedEvent
+  | AssignedEvent
+  | MediatedEvent
+  | NotMediatedEvent
+  | ExplainedEvent
+  | ResolvedEvent
+  | FeedbackGivenEvent
+  | ReopenedEvent
+  | ClosedEvent
+  | CarriedOverEvent
+  | SupervisedEvent;
+
+/** One entry of a request's log: the event, its place and its hash chain. */
+export interface RequestEntry {
+  request_id: string;
+  seq: number;
+  at: IsoDateTime;
+  event: RequestEvent;
+  /** Hex SHA-256 of the entry before (zeros for the first). */
+  prev_hash: string;
+  /** Hex SHA-256 of this entry. */
+  hash: string;
+}
+
+/** A request's append-only, hash-chained event log. */
+export interface RequestLog {
+  request_id: string;
+  events: RequestEntry[];
+}
+
+/** When the county last did each supervision task. */
+export interface SupervisionRecord {
+  ask: IsoDateTime | null;
+  inspect: IsoDateTime | null;
+  dispatch: IsoDateTime | null;
+}
+
+/** A request's state: the fold of its events. */
+export interface RequestState {
+  request_id: string;
+  household: string;
+  cadre: string;
+  category: Category;
+  kind: RequestKind;
+  channel: Channel;
+  summary: string;
+  raised_at: IsoDateTime;
+  stage: Stage;
+  track: Track | null;
+  first_track: Track | null;
+  level: Level;
+  deadline: IsoDateTime | null;
+  handler: string | null;
+  measures: string;
+  outcome: Outcome | null;
+  explained: boolean;
+  on_the_spot: boolean;
+  proxy_started: boolean;
+  mediated: boolean;
+  mediation_failed: boolean;
+  escalations: number;
+  escalated_at: IsoDateTime | null;
+  county_since: IsoDateTime | null;
+  supervision: SupervisionRecord;
+  first_concluded_at: IsoDateTime | null;
+  concluded_on_time: boolean | null;
+  concluded_at: IsoDateTime | null;
+  feedback: Satisfaction | null;
+  feedback_at: IsoDateTime | null;
+  closed_at: IsoDateTime | null;
+  reopened: number;
+  carried_over: number;
+  last_event_at: IsoDateTime;
+  events: number;
+}
+
+/** What `applyRequestEvent` returns: the new log and its state. */
+export interface AppliedEvent {
+  log: RequestLog;
+  state: RequestState;
+}
+
+/** How a hash chain is broken. */
+export type BreakKind = "edited" | "removed" | "reordered" | "foreign";
+
+/** Where a request log's hash chain breaks (`verifyRequestLog`). */
+export interface ChainBreak {
+  /** The 0-based index of the first entry found broken. */
+  index: number;
+  kind: BreakKind;
+  message: Message;
+}
+
+/** An event due on a request: append it with `applyRequestEvent(log, due.at, due.event)`. */
+export interface DueEvent {
+  request_id: string;
+  at: IsoDateTime;
+  event: RequestEvent;
+  because: Message;
+}
+
+/** What the next meetings take up, as of a day. */
+export interface MeetingsDue {
+  card_summary_due: IsoDate;
+  joint_meeting: IsoDate;
+  joint_agenda: string[];
+  joint_missed: string[];
+  analysis_meeting: IsoDate;
+  analysis_agenda: string[];
+  overdue: string[];
+}
+
+/** Options of `escalationsDue` and `meetingsDue`: the reporting cycle. */
+export interface CaseOptions {
+  /** Day of the month the contact cards are summed up (seed 002). */
+  cardSummaryDay?: number;
+  /** Day of the month of the joint meeting (seed 002). */
+  jointMeetingDay?: number;
+}
+
+/** A rate as the counts behind it. */
+export interface Rate {
+  numerator: number;
+  denominator: number;
+}
+
+/** The request pipeline's figures (`requestMetrics`). */
+export interface Metrics {
+  collected: number;
+  resolution: Rate;
+  partial: number;
+  explained: number;
+  on_time: Rate;
+  on_the_spot: Rate;
+  mediation: Rate;
+  adoption: Rate;
+  satisfaction: Rate;
+  days_to_close_median: number | null;
+  days_to_close_p90: number | null;
+  carried_over: number;
+  escalated: number;
+  open: number;
+  overdue: number;
+  closed: number;
+}
+
+/** Which requests `requestMetrics` measures, and how it counts. */
+export interface MetricsQuery {
+  /** First day of the window (raised on or after). */
+  from?: IsoDate;
+  /** Last day of the window (raised on or before). */
+  to?: IsoDate;
+  cadreId?: string;
+  category?: Category;
+  householdIds?: string[];
+  /** Default false. */
+  explainedCountsAsResolved?: boolean;
+  /** Default true. */
+  partialCountsAsResolved?: boolean;
+}
+
+/** A new request as an intake form fills it in (`validateRequestIntake`). */
+export interface RequestIntake {
+  request_id: string;
+  at: IsoDateTime;
+  household_id: string;
+  cadre_id: string;
+  category: Category;
+  kind?: RequestKind;
+  channel: Channel;
+  summary: string;
+}
+
+/** The colour of a household's request signal. */
+export type RequestLight = "green" | "yellow" | "red";
+
+/** Why the light has its colour. */
+export type SignalReasonKind = "overdue" | "feedback_overdue" | "open";
+
+/** One reason of a request signal. */
+export interface SignalReason {
+  request_id: string;
+  kind: SignalReasonKind;
+  deadline: IsoDateTime | null;
+  message: Message;
+}
+
+/** A household's request-based signal light at an instant. */
+export interface RequestSignal {
+  household_id: string;
+  light: RequestLight;
+  /** Red ones first. */
+  reasons: SignalReason[];
+}
+
+// ---- coverage and compliance -----------------------------------------
+
+/** How many households a cadre may cover: `min..=max`. */
+export interface LoadBounds {
+  min: number;
+  max: number;
+}
+
+/** A tier of the contact-household quota; `max_population: null` is the open top tier. */
+export interface QuotaTier {
+  max_population: number | null;
+  households: number;
+}
+
+/** Options of `coverage`; the seeds' defaults where left out. */
+export interface CoverageOptions {
+  /** Default 60 (seed 001). */
+  loadMin?: number;
+  /** Default 70 (seed 001). */
+  loadMax?: number;
+  /** Default: seed 002's tiers. */
+  quotaTiers?: QuotaTier[];
+  /** Default false. */
+  checkIdleCadres?: boolean;
+}
+
+/** Coverage of one village on the date. */
+export interface VillageCoverage {
+  village: string;
+  name: string | null;
+  population: number | null;
+  households: number;
+  resident: number;
+  away: number;
+  covered: number;
+  uncovered: number;
+  doubly_covered: number;
+  contact_households: number;
+  quota: number | null;
+  cadres: number;
+  min_load: number | null;
+  max_load: number | null;
+}
+
+/** The load of one checked cadre on the date. */
+export interface CadreLoad {
+  cadre: string;
+  households: number;
+  bounds: LoadBounds;
+  within: boolean;
+}
+
+/** A household covered by more than one cadre. */
+export interface DoubleCover {
+  household: string;
+  cadres: string[];
+}
+
+/** What `coverage` returns. */
+export interface CoverageReport {
+  on: IsoDate;
+  villages: VillageCoverage[];
+  cadres: CadreLoad[];
+  uncovered: string[];
+  doubly_covered: DoubleCover[];
+  problems: Problem[];
+}
+
+/** A window of days, both inclusive. */
+export interface DateWindow {
+  start: IsoDate;
+  end: IsoDate;
+}
+
+/** Whose compliance `complianceSummary` reports: a cadre, a village, or `{}` for all. */
+export type ComplianceScope = { cadreId: string } | { villageId: string } | Record<string, never>;
+
+/** What `complianceSummary` returns (the four-fixed-three-arrivals preset). */
+export interface ComplianceSummary {
+  policy_name: string;
+  window: DateWindow;
+  cadre_id?: string;
+  village_id?: string;
+  /** Required household-periods. */
+  required: number;
+  /** Met household-periods. */
+  met: number;
+  /** `met / required`; null when nothing is required. */
+  rate: number | null;
 }
 
 /** Options of `validateDataset`. */

@@ -128,3 +128,47 @@ fn status_is_a_word_or_null() {
     assert!(at("2024-05-06T11:00:00").is_null());
     assert_eq!(minqing_wasm::version(), env!("CARGO_PKG_VERSION"));
 }
+
+#[wasm_bindgen_test]
+fn a_refused_event_throws_its_code_and_leaves_the_log() {
+    let log = minqing_wasm::new_request_log("R1".into()).unwrap();
+    let raised = obj(r#"{"type": "raised", "household_id": "H1", "cadre_id": "A",
+        "category": "dispute", "channel": "walk_in", "summary": "boundary"}"#);
+    let applied =
+        minqing_wasm::apply_request_event(log.clone(), "2024-05-06T09:00:00".into(), raised)
+            .unwrap();
+    let log = get(&applied, "log");
+    let before = String::from(JSON::stringify(&log).unwrap());
+    assert_eq!(
+        str_of(&get(&applied, "state"), "stage").as_deref(),
+        Some("raised")
+    );
+    let e = assert_throws(
+        minqing_wasm::apply_request_event(
+            log.clone(),
+            "2024-05-06T10:00:00".into(),
+            obj(r#"{"type": "closed"}"#),
+        ),
+        "request.bad_transition",
+    );
+    assert!(e.is_instance_of::<js_sys::Error>());
+    assert_eq!(String::from(JSON::stringify(&log).unwrap()), before);
+    assert_throws(
+        minqing_wasm::apply_request_event(
+            log.clone(),
+            "2024-05-06T08:00:00".into(),
+            obj(r#"{"type": "triaged", "track": "mediation"}"#),
+        ),
+        "request.out_of_order",
+    );
+    // (an internally tagged event is read whole: serde gives no path)
+    assert_throws(
+        minqing_wasm::apply_request_event(
+            log.clone(),
+            "2024-05-06T10:00:00".into(),
+            obj(r#"{"type": "triaged", "track": "nowhere"}"#),
+        ),
+        "json.shape",
+    );
+    assert!(minqing_wasm::verify_request_log(log).unwrap().is_null());
+}

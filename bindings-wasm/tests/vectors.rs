@@ -21,19 +21,9 @@ include!(concat!(env!("OUT_DIR"), "/vectors.rs"));
 /// skipped and reported, not failed. Remove an entry as soon as the binding
 /// gains the function; never add one to hide a wrong answer.
 const PENDING_OPERATIONS: &[&str] = &[
-    // Coverage, load and quota report on a date (`minqing::assign`,
-    // documented in tests/vectors/README.md): needs the core's coverage API
-    // from the coverage branch, then a `coverage(doc, on, options)` here.
-    "coverage",
-    // Folding a request's event log into its state (`minqing::case`, the
-    // requests/escalation branch): `requestFold(events)` here once it lands.
-    "request_fold",
-    // Escalations due now and the meeting agenda (`minqing::case`):
-    // `escalationsDue(events, now)` and `meetingsDue(logs, today)` here.
-    "escalations_due",
-    "meetings_due",
     // Compliance of a policy over a window and work-station presence
-    // (`minqing::compliance`): `compliance(doc, policy, window)` here.
+    // (`minqing::compliance`): `compliance(doc, policy, window)` and
+    // `stationPresence(...)` here.
     "compliance",
     "station_presence",
 ];
@@ -44,26 +34,125 @@ fn run(op: &str, input: &Value) -> Option<Value> {
     match op {
         "validate" => {
             let problems = binding::validate(input);
-            let problems: Vec<Value> = problems
-                .iter()
-                .map(|p| {
-                    let msg = &p["message"];
-                    assert!(
-                        msg["zh"].as_str().is_some_and(|s| !s.is_empty())
-                            && msg["en"].as_str().is_some_and(|s| !s.is_empty()),
-                        "messages in both languages: {p}"
-                    );
-                    json!({"code": p["code"], "severity": p["severity"], "location": p["location"]})
-                })
-                .collect();
+            let problems: Vec<Value> = problems.iter().map(problem_as_in_vectors).collect();
             Some(json!({ "problems": problems }))
         }
         "status_at" => Some(json!({ "status": binding::status_at(input) })),
+        "coverage" => {
+            let options = input
+                .get("options")
+                .map(|o| json!({"loadMin": o.get("load_min"), "loadMax": o.get("load_max")}));
+            let mut out = binding::coverage(input, options);
+            let problems = out["problems"].as_array().expect("problems").clone();
+            out["problems"] = problems.iter().map(problem_as_in_vectors).collect();
+            Some(out)
+        }
+        "request_fold" => {
+            let (log, results) = request_log(input);
+            let state = binding::state(&log);
+            let keys = [
+                "stage",
+                "track",
+                "level",
+                "deadline",
+                "handler",
+                "outcome",
+                "explained",
+                "feedback",
+                "closed_at",
+            ];
+            let picked: serde_json::Map<String, Value> = keys
+                .iter()
+                .map(|k| (k.to_string(), state[*k].clone()))
+                .collect();
+            Some(json!({
+                "results": results,
+                "state": picked,
+                "verifies": binding::verify(&log).is_null(),
+            }))
+        }
+        "escalations_due" => {
+            let (log, results) = request_log(input);
+            assert!(results.iter().all(|r| r == "ok"), "{results:?}");
+            let now = input["now"].as_str().expect("now");
+            let due = binding::escalations_due(&log, now, case_options(input));
+            let events: Vec<Value> = due
+                .as_array()
+                .expect("an array")
+                .iter()
+                .map(|d| {
+                    assert_eq!(d["at"], input["now"]);
+                    assert!(d["because"]["zh"].is_string() && d["because"]["en"].is_string());
+                    d["event"].clone()
+                })
+                .collect();
+            Some(json!({ "due": events }))
+        }
+        "meetings_due" => {
+            let logs: Vec<Value> = input["logs"]
+                .as_array()
+                .expect("logs")
+                .iter()
+                .map(|l| {
+                    let (log, results) = request_log(l);
+                    assert!(results.iter().all(|r| r == "ok"), "{results:?}");
+                    log
+                })
+                .collect();
+            let today = input["today"].as_str().expect("today");
+            Some(binding::meetings_due(
+                &Value::Array(logs),
+                today,
+                case_options(input),
+            ))
+        }
         other if PENDING_OPERATIONS.contains(&other) => None,
         other => panic!(
             "unknown operation `{other}`: add it to the binding, or to PENDING_OPERATIONS with a reason"
         ),
     }
+}
+
+/// A problem as the vectors hold it: code, severity and location; the
+/// messages are checked to be there in both languages, not compared.
+fn problem_as_in_vectors(p: &Value) -> Value {
+    let msg = &p["message"];
+    assert!(
+        msg["zh"].as_str().is_some_and(|s| !s.is_empty())
+            && msg["en"].as_str().is_some_and(|s| !s.is_empty()),
+        "messages in both languages: {p}"
+    );
+    json!({"code": p["code"], "severity": p["severity"], "location": p["location"]})
+}
+
+/// Appends `input.events` (`[{"at", "event"}]`) through `applyRequestEvent`
+/// to a new log named `input.request_id`; one result per event: `"ok"` or
+/// the code of the error thrown (the log is then kept as it was).
+fn request_log(input: &Value) -> (Value, Vec<String>) {
+    let mut log = binding::new_log(input["request_id"].as_str().expect("request_id"));
+    let mut results = Vec::new();
+    for e in input["events"].as_array().expect("events") {
+        let at = e["at"].as_str().expect("at");
+        match binding::apply(&log, at, &e["event"]) {
+            Ok(applied) => {
+                assert_eq!(applied["state"], binding::state(&applied["log"]));
+                log = applied["log"].clone();
+                results.push("ok".to_string());
+            }
+            Err(code) => results.push(code),
+        }
+    }
+    (log, results)
+}
+
+/// The vector's `cycle` as the binding's `CaseOptions`.
+fn case_options(input: &Value) -> Option<Value> {
+    input.get("cycle").map(|c| {
+        json!({
+            "cardSummaryDay": c.get("card_summary_day"),
+            "jointMeetingDay": c.get("joint_meeting_day"),
+        })
+    })
 }
 
 fn doc_text(input: &Value) -> String {
@@ -78,7 +167,7 @@ fn doc_text(input: &Value) -> String {
 #[cfg(not(target_arch = "wasm32"))]
 mod binding {
     use super::doc_text;
-    use minqing_wasm::calls;
+    use minqing_wasm::{calls, planning, requests};
     use serde_json::Value;
 
     pub fn validate(input: &Value) -> Vec<Value> {
@@ -103,6 +192,59 @@ mod binding {
         .expect("readable");
         serde_json::to_value(status).unwrap()
     }
+
+    /// Options as the binding reads them: JSON text, nulls dropped (as
+    /// `undefined` fields are in JavaScript).
+    fn options_text(options: Option<Value>) -> Option<String> {
+        options.map(|o| {
+            let o: serde_json::Map<String, Value> = o
+                .as_object()
+                .expect("options")
+                .iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            Value::Object(o).to_string()
+        })
+    }
+
+    pub fn coverage(input: &Value, options: Option<Value>) -> Value {
+        let on = input["on"].as_str().expect("on");
+        let opts = options_text(options);
+        let r = planning::coverage(&doc_text(input), on, opts.as_deref()).expect("readable");
+        serde_json::to_value(r).unwrap()
+    }
+
+    pub fn new_log(id: &str) -> Value {
+        serde_json::to_value(requests::new_request_log(id).expect("an ID")).unwrap()
+    }
+
+    pub fn apply(log: &Value, at: &str, event: &Value) -> Result<Value, String> {
+        requests::apply_request_event(&log.to_string(), at, &event.to_string())
+            .map(|a| serde_json::to_value(a).unwrap())
+            .map_err(|r| r.problems[0].code.as_str().to_string())
+    }
+
+    pub fn state(log: &Value) -> Value {
+        serde_json::to_value(requests::request_state(&log.to_string()).expect("folds")).unwrap()
+    }
+
+    pub fn verify(log: &Value) -> Value {
+        serde_json::to_value(requests::verify_request_log(&log.to_string()).expect("a log"))
+            .unwrap()
+    }
+
+    pub fn escalations_due(log: &Value, now: &str, options: Option<Value>) -> Value {
+        let opts = options_text(options);
+        let due = requests::escalations_due(&log.to_string(), now, opts.as_deref()).expect("ok");
+        serde_json::to_value(due).unwrap()
+    }
+
+    pub fn meetings_due(logs: &Value, today: &str, options: Option<Value>) -> Value {
+        let opts = options_text(options);
+        let m = requests::meetings_due(&logs.to_string(), today, opts.as_deref()).expect("ok");
+        serde_json::to_value(m).unwrap()
+    }
 }
 
 #[cfg(target_arch = "wasm32")]
@@ -110,7 +252,7 @@ mod binding {
     use super::doc_text;
     use js_sys::{JSON, Object, Reflect};
     use serde_json::Value;
-    use wasm_bindgen::JsValue;
+    use wasm_bindgen::{JsCast, JsValue};
 
     /// A JS value read back as JSON (through `JSON.stringify`, so that whole
     /// numbers stay whole).
@@ -157,6 +299,70 @@ mod binding {
         both(input, |doc| {
             minqing_wasm::status_at(doc, str_arg(input, "cadre_id"), str_arg(input, "at"))
         })
+    }
+
+    /// A JSON value as a JS object.
+    fn js(v: &Value) -> JsValue {
+        JSON::parse(&v.to_string()).expect("parse")
+    }
+
+    /// Options as JavaScript passes them: an object, null fields left out.
+    fn options_js(options: Option<Value>) -> Option<JsValue> {
+        options.map(|o| {
+            let obj = Object::new();
+            for (k, v) in o.as_object().expect("options") {
+                if !v.is_null() {
+                    Reflect::set(&obj, &JsValue::from_str(k), &js(v)).unwrap();
+                }
+            }
+            JsValue::from(obj)
+        })
+    }
+
+    pub fn coverage(input: &Value, options: Option<Value>) -> Value {
+        let options = options_js(options);
+        both(input, |doc| {
+            minqing_wasm::coverage(doc, str_arg(input, "on"), options.clone())
+        })
+    }
+
+    pub fn new_log(id: &str) -> Value {
+        back(&minqing_wasm::new_request_log(id.into()).expect("an ID"))
+    }
+
+    /// The code of a thrown MinqingError.
+    fn code_of(e: &JsValue) -> String {
+        assert!(e.is_instance_of::<js_sys::Error>(), "an Error");
+        Reflect::get(e, &"code".into())
+            .unwrap()
+            .as_string()
+            .expect("a code")
+    }
+
+    pub fn apply(log: &Value, at: &str, event: &Value) -> Result<Value, String> {
+        let log_js = js(log);
+        let r = minqing_wasm::apply_request_event(log_js.clone(), at.into(), js(event));
+        assert_eq!(&back(&log_js), log, "the log passed in is not modified");
+        r.map(|a| back(&a)).map_err(|e| code_of(&e))
+    }
+
+    pub fn state(log: &Value) -> Value {
+        back(&minqing_wasm::request_state(js(log)).expect("folds"))
+    }
+
+    pub fn verify(log: &Value) -> Value {
+        let a = back(&minqing_wasm::verify_request_log(js(log)).expect("a log"));
+        let b = back(&minqing_wasm::verify_request_log(log.to_string().into()).expect("a log"));
+        assert_eq!(a, b, "object and text give the same answer");
+        a
+    }
+
+    pub fn escalations_due(log: &Value, now: &str, options: Option<Value>) -> Value {
+        back(&minqing_wasm::escalations_due(js(log), now.into(), options_js(options)).expect("ok"))
+    }
+
+    pub fn meetings_due(logs: &Value, today: &str, options: Option<Value>) -> Value {
+        back(&minqing_wasm::meetings_due(js(logs), today.into(), options_js(options)).expect("ok"))
     }
 }
 

@@ -40,4 +40,14 @@ for (const [input, code] of [
       e.problems[0].code === code,
   );
 }
+// a request: appended, then a refused event throws the core's code
+const raised = { type: "raised", household_id: "H1", cadre_id: "A", category: "dispute", channel: "walk_in", summary: "x" };
+const { log, state } = m.applyRequestEvent(m.newRequestLog("R1"), "2024-05-06T09:00:00", raised);
+assert.equal(state.stage, "raised");
+assert.equal(log.events.length, 1);
+assert.throws(
+  () => m.applyRequestEvent(log, "2024-05-06T10:00:00", { type: "closed" }),
+  (e) => e instanceof m.MinqingError && e.code === "request.bad_transition",
+);
+assert.equal(m.verifyRequestLog(log), null);
 console.log(`smoke: ${manifest.name} ${manifest.version} (node) ok`);

@@ -4,20 +4,49 @@
 // type-check, and to fail to when the declarations change shape.
 import {
   MinqingError,
+  applyRequestEvent,
+  complianceSummary,
+  coverage,
+  escalationsDue,
+  meetingsDue,
+  newRequestLog,
+  requestMetrics,
+  requestSignals,
+  requestState,
   statusAt,
   validateDataset,
   validateHousehold,
+  validateRequestIntake,
   validateVisit,
+  verifyRequestLog,
   version,
 } from "minqing";
 import type {
+  AppliedEvent,
+  CaseOptions,
+  ChainBreak,
   Code,
+  ComplianceScope,
+  ComplianceSummary,
+  CoverageOptions,
+  CoverageReport,
+  DueEvent,
   DutyStatus,
   Household,
   Location,
+  MeetingsDue,
+  Metrics,
+  MetricsQuery,
   MinqingDocument,
   Problem,
+  RequestEvent,
+  RequestIntake,
+  RequestLight,
+  RequestLog,
+  RequestSignal,
+  RequestState,
   Severity,
+  Stage,
   ValidateOptions,
   Visit,
 } from "minqing";
@@ -76,6 +105,90 @@ try {
     void asError;
   }
 }
+
+// ---- coverage and compliance
+const coverageOptions: CoverageOptions = { loadMin: 5, loadMax: 10, quotaTiers: [{ max_population: null, households: 12 }] };
+const cov: CoverageReport = coverage(doc, "2024-06-30", coverageOptions);
+const uncovered: string[] = cov.uncovered;
+const firstVillageQuota: number | null | undefined = cov.villages[0]?.quota;
+const covProblems: Problem[] = cov.problems;
+void uncovered;
+void firstVillageQuota;
+void covProblems;
+const scope: ComplianceScope = { cadreId: "A" };
+const summary: ComplianceSummary = complianceSummary(doc, scope, "2024-01-01", "2024-06-30");
+const rate: number | null = summary.rate;
+const villageSummary: ComplianceSummary = complianceSummary(doc, { villageId: "V1" }, "2024-01-01", "2024-06-30");
+void rate;
+void villageSummary;
+const signals: RequestSignal[] = requestSignals(doc, "A", "2024-06-30T08:00:00");
+for (const s of signals) {
+  const light: RequestLight = s.light;
+  const why: string[] = s.reasons.map((r) => `${r.request_id} ${r.kind} ${r.deadline ?? ""} ${r.message.en}`);
+  void light;
+  void why;
+}
+
+// ---- requests
+const intake: RequestIntake = {
+  request_id: "R1",
+  at: "2024-06-01T09:00:00",
+  household_id: "H1",
+  cadre_id: "A",
+  category: "insurance",
+  channel: "phone",
+  summary: "医保缴费",
+};
+const intakeProblems: Problem[] = validateRequestIntake(intake, doc, "2024-06-30");
+void intakeProblems;
+const raised: RequestEvent = {
+  type: "raised",
+  household_id: intake.household_id,
+  cadre_id: intake.cadre_id,
+  category: intake.category,
+  channel: intake.channel,
+  summary: intake.summary,
+};
+let log: RequestLog = newRequestLog("R1");
+const applied: AppliedEvent = applyRequestEvent(log, "2024-06-01T09:00:00", raised);
+log = applied.log;
+const triaged: RequestEvent = { type: "triaged", track: "proxy", deadline: "2024-06-02T09:00:00" };
+log = applyRequestEvent(log, "2024-06-01T09:05:00", triaged).log;
+const state: RequestState = requestState(log);
+const stage: Stage = state.stage;
+const deadline: string | null = state.deadline;
+void stage;
+void deadline;
+try {
+  applyRequestEvent(log, "2024-06-01T10:00:00", { type: "closed" });
+} catch (e) {
+  if (e instanceof MinqingError && e.code === "request.bad_transition") {
+    // the log is unchanged
+  }
+}
+const broken: ChainBreak | null = verifyRequestLog(log);
+void broken;
+const caseOptions: CaseOptions = { jointMeetingDay: 5 };
+const due: DueEvent[] = escalationsDue(log, "2024-06-03T09:00:00", caseOptions);
+for (const d of due) {
+  log = applyRequestEvent(log, d.at, d.event).log;
+}
+const meetings: MeetingsDue = meetingsDue([log], "2024-06-04");
+const agenda: string[] = meetings.joint_agenda;
+void agenda;
+const query: MetricsQuery = { from: "2024-01-01", to: "2024-06-30", cadreId: "A" };
+const figures: Metrics = requestMetrics([log], "2024-06-30T23:59:59", query);
+const resolved: number = figures.resolution.numerator;
+const median: number | null = figures.days_to_close_median;
+void resolved;
+void median;
+
+// @ts-expect-error: an event type the core does not know
+const unknownEvent: RequestEvent = { type: "forgotten" };
+void unknownEvent;
+// @ts-expect-error: a metrics query field that does not exist (snake_case)
+const badQuery: MetricsQuery = { cadre_id: "A" };
+void badQuery;
 
 // @ts-expect-error: a residency the core does not know
 const wrong: Household = { household_id: "H3", village_id: "V1", residency: "moved" };

@@ -340,11 +340,11 @@ pub mod serde_formats {
         super::parse_datetime(s)
             // chrono's own form, with fractions of a second
             .or_else(|e| s.parse::<NaiveDateTime>().map_err(|_| e))
-            .map_err(|e| format!("`{s}` is not a valid date-time: {e}"))
+            .map_err(|e| format!("not a valid date-time: {e}"))
     }
 
     fn date_from(s: &str) -> Result<NaiveDate, String> {
-        super::parse_date(s).map_err(|e| format!("`{s}` is not a valid date: {e}"))
+        super::parse_date(s).map_err(|e| format!("not a valid date: {e}"))
     }
 
     /// A required date-time field.

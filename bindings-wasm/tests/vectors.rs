@@ -32,6 +32,9 @@ const PENDING_OPERATIONS: &[&str] = &[
     // `escalationsDue(events, now)` and `meetingsDue(logs, today)` here.
     "escalations_due",
     "meetings_due",
+    // A cadre's due list with signal lights (`minqing::due`, issue 3):
+    // `dueList(doc, cadreId, today, options)` here once the binding has it.
+    "due_list",
 ];
 
 /// What the binding answers for one vector, in the vector's `expected`

@@ -71,7 +71,7 @@
 //! the assignments by cadre and by household; a list then reads only the
 //! cadre's households and their own visits.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
@@ -212,12 +212,9 @@ pub struct DueItem {
     pub household_id: HouseholdId,
     /// The rule's name.
     pub rule: String,
-    /// The rule's index in the policy.
+    /// The rule's index in the policy; what counts (modes, signature) is
+    /// that rule's, see [`DueList::rule_of`].
     pub rule_index: usize,
-    /// The modes that count for the rule.
-    pub modes: BTreeSet<Mode>,
-    /// Whether only signed contacts count.
-    pub signed_only: bool,
     /// The requirement period: the current one while it is not met, else
     /// the next one.
     pub period: Period,
@@ -269,9 +266,10 @@ pub struct DueReason {
     pub kind: DueReasonKind,
     /// The light this reason gives.
     pub light: SignalLight,
-    /// The rule concerned, for visit reasons.
+    /// The index of the rule concerned in the policy, for visit reasons
+    /// (the message names the rule).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rule: Option<String>,
+    pub rule_index: Option<usize>,
     /// The request concerned, for request reasons.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<RequestId>,
@@ -307,6 +305,9 @@ pub struct DueList {
     pub today: NaiveDate,
     /// The policy's name.
     pub policy_name: String,
+    /// The policy's rules, in order: what counts for each item
+    /// (`rules[item.rule_index]`: modes, signature, period, minimum).
+    pub rules: Vec<CadenceRule>,
     /// Every item, overdue first, then by deadline, household ID, rule.
     pub items: Vec<DueItem>,
     /// Every covered household, red, yellow, green, then by earliest
@@ -323,6 +324,11 @@ impl DueList {
     /// The items of household `id`, in list order.
     pub fn items_of<'a>(&'a self, id: &'a HouseholdId) -> impl Iterator<Item = &'a DueItem> + 'a {
         self.items.iter().filter(move |i| &i.household_id == id)
+    }
+
+    /// The rule of `item`: what counts (modes, signature) and how often.
+    pub fn rule_of(&self, item: &DueItem) -> Option<&CadenceRule> {
+        self.rules.get(item.rule_index)
     }
 
     /// The signal of household `id`, if it is on the list.
@@ -376,6 +382,8 @@ pub struct DueBook<'a> {
     unknown_visits: u64,
     /// Request logs by household index.
     requests: HashMap<u32, Vec<RequestLog>, FastHasher>,
+    /// Each household's position in household-ID order.
+    rank: Vec<u32>,
 }
 
 fn new_map<K, V>() -> HashMap<K, V, FastHasher> {
@@ -442,9 +450,22 @@ impl<'a> DueBook<'a> {
                 by_cadre.entry(a.cadre.as_str()).or_default().push(i as u32);
             }
         }
+        let mut order: Vec<u32> = (0..n as u32).collect();
+        order.sort_unstable_by(|&a, &b| {
+            households[a as usize]
+                .id
+                .as_str()
+                .cmp(households[b as usize].id.as_str())
+                .then(a.cmp(&b))
+        });
+        let mut rank = vec![0u32; n];
+        for (r, &h) in order.iter().enumerate() {
+            rank[h as usize] = r as u32;
+        }
         DueBook {
             households,
             index,
+            rank,
             assignments,
             by_cadre,
             asg_start,
@@ -489,7 +510,7 @@ impl<'a> DueBook<'a> {
     }
 
     /// The household indices cadre `cadre` covers on `today` (handover
-    /// day: the assignment that started last wins), ascending.
+    /// day: the assignment that started last wins), in household-ID order.
     fn covered(&self, cadre: &str, today: NaiveDate) -> Vec<u32> {
         let Some(list) = self.by_cadre.get(cadre) else {
             return Vec::new();
@@ -515,7 +536,7 @@ impl<'a> DueBook<'a> {
                 out.push(h);
             }
         }
-        out.sort_unstable();
+        out.sort_unstable_by_key(|&h| self.rank[h as usize]);
         out.dedup();
         out
     }
@@ -584,8 +605,6 @@ impl<'a> DueBook<'a> {
             household_id: hh.id.clone(),
             rule: rule.name.clone(),
             rule_index,
-            modes: rule.modes.clone(),
-            signed_only: rule.signed_only,
             period,
             deadline,
             days_left,
@@ -603,10 +622,11 @@ impl<'a> DueBook<'a> {
     /// # Example
     /// See [`DueBook`].
     pub fn due_list(&self, cadre: &CadreId, today: NaiveDate, opts: &DueOptions) -> DueList {
-        let mut items = Vec::new();
-        let mut households = Vec::new();
+        let covered = self.covered(cadre.as_str(), today);
+        let mut items = Vec::with_capacity(covered.len() * opts.policy.rules.len().min(4));
+        let mut households = Vec::with_capacity(covered.len());
         let now = today.and_time(opts.request_time);
-        for h in self.covered(cadre.as_str(), today) {
+        for h in covered {
             let hh = &self.households[h as usize];
             if hh.registered_on.is_some_and(|r| r > today) {
                 continue;
@@ -625,7 +645,12 @@ impl<'a> DueBook<'a> {
                 .map(|i| i.light)
                 .max()
                 .unwrap_or(SignalLight::Green);
-            let mut reasons: Vec<DueReason> = mine.iter().filter_map(visit_reason).collect();
+            let mut reasons: Vec<DueReason> = Vec::with_capacity(
+                mine.iter()
+                    .filter(|i| i.light != SignalLight::Green)
+                    .count(),
+            );
+            reasons.extend(mine.iter().filter_map(visit_reason));
             if let Some(logs) = self.requests.get(&h) {
                 let sig = request_signal(logs, &hh.id, &opts.case_policy, now);
                 light = light.max(sig.light.into());
@@ -642,7 +667,7 @@ impl<'a> DueBook<'a> {
                     DueReason {
                         kind,
                         light: l,
-                        rule: None,
+                        rule_index: None,
                         request_id: Some(r.request_id),
                         deadline: r.deadline.map(|d| d.date()),
                         message: r.message,
@@ -659,62 +684,164 @@ impl<'a> DueBook<'a> {
                 reasons,
             });
         }
-        items.sort_by(|a, b| {
-            (!a.is_overdue(), a.deadline, &a.household_id, a.rule_index).cmp(&(
-                !b.is_overdue(),
-                b.deadline,
-                &b.household_id,
-                b.rule_index,
-            ))
+        // In place (no scratch buffer): the household ID and the rule
+        // index break the ties.
+        items.sort_unstable_by(|a, b| {
+            (!a.is_overdue(), a.deadline)
+                .cmp(&(!b.is_overdue(), b.deadline))
+                .then_with(|| a.household_id.as_str().cmp(b.household_id.as_str()))
+                .then(a.rule_index.cmp(&b.rule_index))
         });
-        households.sort_by(|a, b| {
+        households.sort_unstable_by(|a, b| {
             let key = |h: &HouseholdSignal| {
                 (std::cmp::Reverse(h.light), h.deadline.is_none(), h.deadline)
             };
             key(a)
                 .cmp(&key(b))
-                .then_with(|| a.household_id.cmp(&b.household_id))
+                .then_with(|| a.household_id.as_str().cmp(b.household_id.as_str()))
         });
         DueList {
             cadre_id: cadre.clone(),
             today,
             policy_name: opts.policy.name.clone(),
+            rules: opts.policy.rules.clone(),
             items,
             households,
         }
     }
 }
 
-/// The reason a red or yellow item gives; none for a green one.
+/// Appends `d` as `YYYY-MM-DD` (years 0 to 9999; others through chrono).
+fn push_date(s: &mut String, d: NaiveDate) {
+    use chrono::Datelike;
+    let (y, m, day) = (d.year(), d.month(), d.day());
+    if !(0..=9999).contains(&y) {
+        s.push_str(&d.to_string());
+        return;
+    }
+    let digit = |n: u32| char::from(b'0' + (n % 10) as u8);
+    let y = y as u32;
+    for n in [
+        y / 1000,
+        y / 100,
+        y / 10,
+        y,
+        10,
+        m / 10,
+        m,
+        10,
+        day / 10,
+        day,
+    ] {
+        s.push(if n == 10 { '-' } else { digit(n) });
+    }
+}
+
+/// Appends `n` in decimal.
+fn push_u32(s: &mut String, n: u32) {
+    let mut buf = [0u8; 10];
+    let mut i = buf.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &b in &buf[i..] {
+        s.push(char::from(b));
+    }
+}
+
+/// Builds a message from pieces: text, dates and numbers.
+enum Piece<'a> {
+    T(&'a str),
+    D(NaiveDate),
+    N(u32),
+}
+
+fn text(pieces: &[Piece<'_>]) -> String {
+    let len = pieces
+        .iter()
+        .map(|p| match p {
+            Piece::T(t) => t.len(),
+            Piece::D(_) | Piece::N(_) => 10,
+        })
+        .sum();
+    let mut s = String::with_capacity(len);
+    for p in pieces {
+        match p {
+            Piece::T(t) => s.push_str(t),
+            Piece::D(d) => push_date(&mut s, *d),
+            Piece::N(n) => push_u32(&mut s, *n),
+        }
+    }
+    s
+}
+
+/// The reason a red or yellow item gives; none for a green one. Messages
+/// are built by hand, not with `format!`: a list of thousands of red
+/// households writes thousands of them.
 fn visit_reason(i: &DueItem) -> Option<DueReason> {
-    let (rule, n, d) = (&i.rule, i.contacts_needed, i.deadline);
+    use Piece::{D, N, T};
+    let (rule, n, d) = (i.rule.as_str(), i.contacts_needed, i.deadline);
     let (kind, message) = match (i.light, i.missed_period) {
         (SignalLight::Red, Some(p)) => (
             DueReasonKind::Overdue,
             Message {
-                zh: format!(
-                    "规则 {rule}：上一周期 {} 至 {} 未达标，本周期还需 {n} 次，截止 {d}",
-                    p.start,
-                    p.end()
-                ),
-                en: format!(
-                    "rule {rule}: the period {} to {} ended unmet; {n} more contact(s) needed by {d}",
-                    p.start,
-                    p.end()
-                ),
+                zh: text(&[
+                    T("规则 "),
+                    T(rule),
+                    T("：上一周期 "),
+                    D(p.start),
+                    T(" 至 "),
+                    D(p.end()),
+                    T(" 未达标，本周期还需 "),
+                    N(n),
+                    T(" 次，截止 "),
+                    D(d),
+                ]),
+                en: text(&[
+                    T("rule "),
+                    T(rule),
+                    T(": the period "),
+                    D(p.start),
+                    T(" to "),
+                    D(p.end()),
+                    T(" ended unmet; "),
+                    N(n),
+                    T(" more contact(s) needed by "),
+                    D(d),
+                ]),
             },
         ),
         (SignalLight::Yellow, _) => (
             DueReasonKind::DueSoon,
             Message {
-                zh: format!(
-                    "规则 {rule}：还需 {n} 次，截止 {d}（剩 {} 天）",
-                    i.days_left
-                ),
-                en: format!(
-                    "rule {rule}: {n} more contact(s) needed by {d} ({} day(s) left)",
-                    i.days_left
-                ),
+                zh: text(&[
+                    T("规则 "),
+                    T(rule),
+                    T("：还需 "),
+                    N(n),
+                    T(" 次，截止 "),
+                    D(d),
+                    T("（剩 "),
+                    N(i.days_left),
+                    T(" 天）"),
+                ]),
+                en: text(&[
+                    T("rule "),
+                    T(rule),
+                    T(": "),
+                    N(n),
+                    T(" more contact(s) needed by "),
+                    D(d),
+                    T(" ("),
+                    N(i.days_left),
+                    T(" day(s) left)"),
+                ]),
             },
         ),
         _ => return None,
@@ -722,7 +849,7 @@ fn visit_reason(i: &DueItem) -> Option<DueReason> {
     Some(DueReason {
         kind,
         light: i.light,
-        rule: Some(rule.clone()),
+        rule_index: Some(i.rule_index),
         request_id: None,
         deadline: Some(d),
         message,
@@ -1081,6 +1208,26 @@ mod tests {
         // Extreme dates do not panic.
         let _ = book.due_list(&cadre("C1"), NaiveDate::MAX, &DueOptions::new());
         let _ = book.due_list(&cadre("C1"), NaiveDate::MIN, &DueOptions::new());
+    }
+
+    #[test]
+    fn hand_built_messages_match_format() {
+        for day in [
+            d(2024, 2, 29),
+            d(1, 1, 1),
+            d(9999, 12, 31),
+            NaiveDate::MAX,
+            NaiveDate::MIN,
+        ] {
+            let mut s = String::new();
+            push_date(&mut s, day);
+            assert_eq!(s, day.to_string());
+        }
+        for n in [0, 7, 10, 65_535, u32::MAX] {
+            let mut s = String::new();
+            push_u32(&mut s, n);
+            assert_eq!(s, n.to_string());
+        }
     }
 
     #[test]

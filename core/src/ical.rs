@@ -164,7 +164,9 @@ pub fn due_calendar(list: &DueList, now: NaiveDateTime, opts: &IcalOptions<'_>) 
             "{tag}走访 visit {hid} · {} ×{}",
             item.rule, item.contacts_needed
         );
-        let modes: Vec<&str> = item.modes.iter().map(|m| m.as_str()).collect();
+        let (modes, signed_only) = list.rule_of(item).map_or((Vec::new(), false), |r| {
+            (r.modes.iter().map(|m| m.as_str()).collect(), r.signed_only)
+        });
         let mut desc = format!(
             "规则 rule: {}\n周期 period: {} .. {}\n还需 needed: {} (已有 made: {})\n方式 modes: {}{}\n",
             item.rule,
@@ -173,7 +175,7 @@ pub fn due_calendar(list: &DueList, now: NaiveDateTime, opts: &IcalOptions<'_>) 
             item.contacts_needed,
             item.contacts_made,
             modes.join(", "),
-            if item.signed_only {
+            if signed_only {
                 " (签字 signed only)"
             } else {
                 ""
@@ -186,7 +188,7 @@ pub fn due_calendar(list: &DueList, now: NaiveDateTime, opts: &IcalOptions<'_>) 
             desc.push_str(&format!("上次 last contact: {l}\n"));
         }
         if let Some(h) = list.household(&item.household_id) {
-            for r in h.reasons.iter().filter(|r| r.rule.is_none()) {
+            for r in h.reasons.iter().filter(|r| r.rule_index.is_none()) {
                 desc.push_str(&format!("{} / {}\n", r.message.zh, r.message.en));
             }
         }

@@ -429,18 +429,27 @@ impl<'a> DueBook<'a> {
         let n = households.len();
         let none = u32::MAX;
         let key = |id: &HouseholdId| index.get(id.as_str()).copied().unwrap_or(none);
-        // Visits: one pass to find each visit's household, then counting sort.
-        let vkeys: Vec<u32> = visits.iter().map(|v| key(&v.household)).collect();
+        // Visits: one pass over the records (household, day, mode,
+        // signed into compact columns), then a counting sort by household
+        // that reads only those columns.
+        let mut vkeys = Vec::with_capacity(visits.len());
+        let mut days = Vec::with_capacity(visits.len());
+        let mut codes = Vec::with_capacity(visits.len());
+        for v in visits {
+            vkeys.push(key(&v.household));
+            days.push(day_number(v.at.date()));
+            codes.push((v.mode, v.signed));
+        }
         let unknown_visits = vkeys.iter().filter(|&&k| k == none).count() as u64;
         let (visit_start, vidx) = csr(n, &vkeys);
         let mut visit_day = Vec::with_capacity(vidx.len());
         let mut visit_mode = Vec::with_capacity(vidx.len());
         let mut visit_signed = Vec::with_capacity(vidx.len());
         for &i in &vidx {
-            let v = &visits[i as usize];
-            visit_day.push(day_number(v.at.date()));
-            visit_mode.push(v.mode);
-            visit_signed.push(v.signed);
+            let i = i as usize;
+            visit_day.push(days[i]);
+            visit_mode.push(codes[i].0);
+            visit_signed.push(codes[i].1);
         }
         let akeys: Vec<u32> = assignments.iter().map(|a| key(&a.household)).collect();
         let (asg_start, asg_idx) = csr(n, &akeys);

@@ -80,7 +80,7 @@ use crate::assign::Assignment;
 use crate::cadence::{CadenceRule, Policy, presets};
 use crate::calendar::{Period, day_number, from_day_number};
 use crate::case::{CasePolicy, RequestLight, RequestLog, SignalReasonKind, request_signal};
-use crate::compliance::FastHasher;
+use crate::compliance::{FastHasher, HouseholdIndex};
 use crate::dataset::Dataset;
 use crate::household::Household;
 use crate::id::{CadreId, HouseholdId, RequestId};
@@ -366,7 +366,7 @@ impl DueList {
 #[derive(Debug, Clone)]
 pub struct DueBook<'a> {
     households: &'a [Household],
-    index: HashMap<&'a str, u32, FastHasher>,
+    index: HouseholdIndex,
     assignments: &'a [Assignment],
     /// Assignment indices by cadre ID.
     by_cadre: HashMap<&'a str, Vec<u32>, FastHasher>,
@@ -421,14 +421,15 @@ impl<'a> DueBook<'a> {
         assignments: &'a [Assignment],
         visits: &'a [Visit],
     ) -> Self {
-        let mut index = new_map();
-        index.reserve(households.len());
+        // The compliance engine's index: generated IDs (`H0000001`) are
+        // looked up by their number, without hashing or comparing strings.
+        let mut index = HouseholdIndex::default();
         for (i, h) in households.iter().enumerate() {
-            index.entry(h.id.as_str()).or_insert(i as u32);
+            index.insert(h.id.as_str().as_bytes(), i as u32);
         }
         let n = households.len();
         let none = u32::MAX;
-        let key = |id: &HouseholdId| index.get(id.as_str()).copied().unwrap_or(none);
+        let key = |id: &HouseholdId| index.get(id.as_str().as_bytes()).unwrap_or(none);
         // Visits: one pass over the records (household, day, mode,
         // signed into compact columns), then a counting sort by household
         // that reads only those columns.
@@ -499,7 +500,7 @@ impl<'a> DueBook<'a> {
         self.requests.clear();
         for log in logs {
             let Ok(s) = log.state() else { continue };
-            if let Some(&h) = self.index.get(s.household.as_str()) {
+            if let Some(h) = self.index.get(s.household.as_str().as_bytes()) {
                 self.requests.entry(h).or_default().push(log.clone());
             }
         }
@@ -530,7 +531,7 @@ impl<'a> DueBook<'a> {
             if !a.covers(today) {
                 continue;
             }
-            let Some(&h) = self.index.get(a.household.as_str()) else {
+            let Some(h) = self.index.get(a.household.as_str().as_bytes()) else {
                 continue;
             };
             let (s, e) = (

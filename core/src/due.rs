@@ -551,12 +551,14 @@ impl<'a> DueBook<'a> {
         out
     }
 
-    /// The due item of household `h` under `rule`, if any.
+    /// The due item of household `h` under `rule`, if any; `days` holds
+    /// the rule's periods around `today`, the same for every household.
     fn item(
         &self,
         h: u32,
         rule: &CadenceRule,
         rule_index: usize,
+        days: &RuleDays,
         today: NaiveDate,
         yellow_days: u32,
     ) -> Option<DueItem> {
@@ -566,17 +568,16 @@ impl<'a> DueBook<'a> {
             return None;
         }
         let required = |p: &Period| hh.registered_on.is_none_or(|r| r <= p.start);
-        let cur = Period::of(rule.period, today);
+        let cur = days.cur;
         let cur_required = required(&cur);
-        let period = if cur_required { cur } else { cur.next()? };
-        let prev = cur
-            .start
-            .pred_opt()
-            .map(|d| Period::of(rule.period, d))
-            .filter(|p| cur_required && required(p));
+        let prev = days.prev.filter(|p| cur_required && required(p));
         let t = day_number(today);
-        let (cs, ce) = (day_number(cur.start), day_number(cur.end()));
-        let (ps, pe) = prev.map_or((1, 0), |p| (day_number(p.start), day_number(p.end())));
+        let (cs, ce) = days.cur_days;
+        let (ps, pe) = if prev.is_some() {
+            days.prev_days
+        } else {
+            (1, 0)
+        };
         let (s, e) = (
             self.visit_start[h as usize] as usize,
             self.visit_start[h as usize + 1] as usize,
@@ -594,15 +595,13 @@ impl<'a> DueBook<'a> {
                 n_prev += 1;
             }
         }
-        let (period, made) = if cur_required && n_cur >= min {
-            (period.next()?, 0)
-        } else if cur_required {
-            (period, n_cur)
+        let (period, deadline, made) = if cur_required && n_cur < min {
+            (cur, days.cur_end, n_cur)
         } else {
-            (period, 0)
+            let next = days.next?;
+            (next, days.next_end, 0)
         };
         let missed_period = prev.filter(|_| period == cur && n_prev < min);
-        let deadline = period.end();
         let days_left = u32::try_from((deadline - today).num_days()).unwrap_or(u32::MAX);
         let light = if missed_period.is_some() {
             SignalLight::Red
@@ -636,6 +635,12 @@ impl<'a> DueBook<'a> {
         let mut items = Vec::with_capacity(covered.len() * opts.policy.rules.len().min(4));
         let mut households = Vec::with_capacity(covered.len());
         let now = today.and_time(opts.request_time);
+        let days: Vec<RuleDays> = opts
+            .policy
+            .rules
+            .iter()
+            .map(|r| RuleDays::new(r, today))
+            .collect();
         for h in covered {
             let hh = &self.households[h as usize];
             if hh.registered_on.is_some_and(|r| r > today) {
@@ -644,7 +649,7 @@ impl<'a> DueBook<'a> {
             let first = items.len();
             for (ri, rule) in opts.policy.rules.iter().enumerate() {
                 if rule.selector.selects(hh)
-                    && let Some(item) = self.item(h, rule, ri, today, opts.yellow_days)
+                    && let Some(item) = self.item(h, rule, ri, &days[ri], today, opts.yellow_days)
                 {
                     items.push(item);
                 }
@@ -717,6 +722,36 @@ impl<'a> DueBook<'a> {
             rules: opts.policy.rules.clone(),
             items,
             households,
+        }
+    }
+}
+
+/// A rule's periods around `today` (the calendar's period arithmetic,
+/// done once a list instead of once a household).
+struct RuleDays {
+    cur: Period,
+    cur_end: NaiveDate,
+    cur_days: (i32, i32),
+    next: Option<Period>,
+    next_end: NaiveDate,
+    prev: Option<Period>,
+    prev_days: (i32, i32),
+}
+
+impl RuleDays {
+    fn new(rule: &CadenceRule, today: NaiveDate) -> Self {
+        let cur = Period::of(rule.period, today);
+        let cur_end = cur.end();
+        let next = cur.next();
+        let prev = cur.start.pred_opt().map(|d| Period::of(rule.period, d));
+        RuleDays {
+            cur,
+            cur_end,
+            cur_days: (day_number(cur.start), day_number(cur_end)),
+            next,
+            next_end: next.map_or(NaiveDate::MAX, |p| p.end()),
+            prev,
+            prev_days: prev.map_or((1, 0), |p| (day_number(p.start), day_number(p.end()))),
         }
     }
 }

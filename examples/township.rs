@@ -172,6 +172,7 @@ fn main() -> ExitCode {
     print_loads(&ds, &cov);
     print_requests(&ds, today);
     print_visit_compliance(&ds, synth.start, today);
+    print_due_list(&ds, &cov, today);
 
     if args.data.is_some() && problems.has_errors() {
         ExitCode::FAILURE
@@ -531,6 +532,46 @@ fn print_visit_compliance(ds: &Dataset, start: NaiveDate, today: NaiveDate) {
             c.required,
             c.met,
             percent(c.met, c.required)
+        );
+    }
+}
+
+/// One cadre's due list for the morning of `today` with the signal lights
+/// (民情信号灯, seed 000 part 5): the busiest cadre, the first 15 rows and
+/// the count per light.
+fn print_due_list(ds: &Dataset, cov: &CoverageReport, today: NaiveDate) {
+    use minqing::due::{DueBook, DueOptions, SignalLight};
+    let Some(busiest) = cov
+        .cadres
+        .iter()
+        .max_by(|a, b| a.households.cmp(&b.households).then(b.cadre.cmp(&a.cadre)))
+    else {
+        return;
+    };
+    let book = DueBook::of_dataset(ds);
+    let list = book.due_list(&busiest.cadre, today, &DueOptions::new());
+    say!("");
+    say!(
+        "走访提醒 / due list of cadre {} on the morning of {today} ({}): {} households, red {}, yellow {}, green {}",
+        list.cadre_id,
+        list.policy_name,
+        list.households.len(),
+        list.count(SignalLight::Red),
+        list.count(SignalLight::Yellow),
+        list.count(SignalLight::Green)
+    );
+    for h in list.households.iter().take(15) {
+        let deadline = h.deadline.map_or("—".to_string(), |d| d.to_string());
+        let why = h
+            .reasons
+            .first()
+            .map_or(String::new(), |r| r.message.en.clone());
+        say!(
+            "  {:<6} {:<12} by {:<10}  {}",
+            h.light.as_str(),
+            h.household_id.as_str(),
+            deadline,
+            why
         );
     }
 }

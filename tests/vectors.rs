@@ -141,6 +141,64 @@ fn run(op: &str, input: &Value) -> Value {
         }
         "compliance" => compliance_vector(input),
         "station_presence" => presence_vector(input),
+        "due_list" => {
+            let mut opts = minqing::due::DueOptions::new();
+            if let Some(n) = input
+                .pointer("/options/yellow_days")
+                .and_then(Value::as_u64)
+            {
+                opts = opts.yellow_days(n as u32);
+            }
+            match input.pointer("/options/policy") {
+                Some(Value::String(name)) => {
+                    opts = opts.policy(match name.as_str() {
+                        "four_fixed_three_arrivals" => {
+                            minqing::cadence::presets::four_fixed_three_arrivals()
+                        }
+                        "contact_households" => minqing::cadence::presets::contact_households(),
+                        other => panic!("unknown preset `{other}`"),
+                    })
+                }
+                Some(p) => opts = opts.policy(serde_json::from_value(p.clone()).expect("a policy")),
+                None => {}
+            }
+            let cadre: CadreId =
+                serde_json::from_value(input["cadre_id"].clone()).expect("cadre id");
+            let list =
+                minqing::due::due_list(&dataset(input), &cadre, date(&input["today"]), &opts);
+            let items: Vec<Value> = list
+                .items
+                .iter()
+                .map(|i| {
+                    json!({
+                        "household_id": i.household_id,
+                        "rule": i.rule,
+                        "period_start": i.period.start,
+                        "deadline": i.deadline,
+                        "contacts_needed": i.contacts_needed,
+                        "contacts_made": i.contacts_made,
+                        "last_contact": i.last_contact,
+                        "light": i.light,
+                    })
+                })
+                .collect();
+            let households: Vec<Value> = list
+                .households
+                .iter()
+                .map(|h| {
+                    for r in &h.reasons {
+                        assert!(!r.message.zh.is_empty() && !r.message.en.is_empty());
+                    }
+                    json!({
+                        "household_id": h.household_id,
+                        "light": h.light,
+                        "deadline": h.deadline,
+                        "reasons": h.reasons.iter().map(|r| json!(r.kind)).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            json!({ "items": items, "households": households })
+        }
         other => panic!("unknown operation `{other}`"),
     }
 }

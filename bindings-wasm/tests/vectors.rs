@@ -26,6 +26,9 @@ const PENDING_OPERATIONS: &[&str] = &[
     // `stationPresence(...)` here.
     "compliance",
     "station_presence",
+    // A cadre's due list with signal lights (`minqing::due`, issue 3):
+    // `dueList(doc, cadreId, today, options)` here once the binding has it.
+    "due_list",
 ];
 
 /// What the binding answers for one vector, in the vector's `expected`

@@ -36,6 +36,8 @@
 //! - `synth`: a seeded synthetic township for examples, tests and benches.
 //! - `parallel` (default): multi-core compliance and CSV loading with rayon;
 //!   results are identical without it.
+//! - `ical` (default): iCalendar export of due lists (`ical`), with the
+//!   `icalendar` crate.
 //!
 //! The WebAssembly build uses `default-features = false`.
 #![warn(missing_docs)]
@@ -48,8 +50,11 @@ pub mod calendar;
 pub mod case;
 pub mod compliance;
 pub mod dataset;
+pub mod due;
 pub mod event;
 pub mod household;
+#[cfg(feature = "ical")]
+pub mod ical;
 pub mod id;
 pub mod io;
 pub mod metrics;
@@ -76,6 +81,7 @@ pub mod prelude {
     };
     pub use crate::compliance::{ComplianceReport, HouseholdColumns, VisitColumns, compliance};
     pub use crate::dataset::{Dataset, Sources, ValidateOptions};
+    pub use crate::due::{DueBook, DueItem, DueList, DueOptions, SignalLight, due_list};
     pub use crate::event::{EventKind, HouseholdEvent};
     pub use crate::household::{Household, Residency, Tag};
     pub use crate::id::{CadreId, HouseholdId, RequestId, TeamId, UnitId};

@@ -1,9 +1,9 @@
 //! Public notices (公示) with personal data masked (seeds 001, 003, 004).
 //!
-//! Results are published, and the seeds themselves write people as surname
-//! + 某某 (董某某, 秦某某). Names and phone numbers are masked here, once, for
-//! every notice, report and log line; ID numbers, illness and disability
-//! never appear in a notice at all.
+//! Results are published, and the seeds themselves write people as their
+//! surname followed by 某某 (董某某, 秦某某). Names and phone numbers are
+//! masked here, once, for every notice, report and log line; ID numbers,
+//! illness and disability never appear in a notice at all.
 
 /// Two-character surnames (复姓) common enough to keep whole.
 const COMPOUND_SURNAMES: &[&str] = &[

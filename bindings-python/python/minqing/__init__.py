@@ -14,25 +14,43 @@ browser.
 """
 
 from minqing._minqing import (
+    Compliance,
+    Coverage,
     Dataset,
     Error,
     Location,
     ParseError,
     Problem,
+    RequestLog,
     Table,
     TransitionError,
     ValidationError,
     __version__,
+    compliance_arrow,
+    compliance_csv,
+    escalations_due,
+    meetings_due,
+    read_csv_dir,
+    request_metrics,
 )
 
 __all__ = [
+    "Compliance",
+    "Coverage",
     "Dataset",
     "Error",
     "Location",
     "ParseError",
     "Problem",
+    "RequestLog",
     "Table",
     "TransitionError",
     "ValidationError",
     "__version__",
+    "compliance_arrow",
+    "compliance_csv",
+    "escalations_due",
+    "meetings_due",
+    "read_csv_dir",
+    "request_metrics",
 ]

@@ -8,9 +8,11 @@
 
 use std::sync::Arc;
 
-use arrow_array::builder::{BooleanBuilder, StringBuilder, UInt64Builder};
-use arrow_array::{ArrayRef, RecordBatch};
-use arrow_schema::{DataType, Field, Schema, SchemaRef};
+use arrow_array::builder::{
+    BooleanBuilder, ListBuilder, StringBuilder, TimestampSecondBuilder, UInt64Builder,
+};
+use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use minqing::problem::{Code, Location};
 use pyo3::prelude::*;
@@ -156,6 +158,11 @@ pub(crate) enum Col {
     Text,
     UInt,
     Bool,
+    /// A naive date-time (China Standard Time), as a timestamp in seconds
+    /// without a time zone.
+    DateTime,
+    /// A list of text (a JSON array of strings).
+    TextList,
 }
 
 /// Rows (serde objects) as one Arrow table; each column is named and read
@@ -194,6 +201,36 @@ pub(crate) fn rows_table(rows: &[Value], columns: &[(&str, &str, Col)]) -> Table
                     b.append_option(c.and_then(Value::as_bool));
                 }
                 (DataType::Boolean, Arc::new(b.finish()))
+            }
+            Col::DateTime => {
+                let mut b = TimestampSecondBuilder::with_capacity(n);
+                for c in cells {
+                    b.append_option(
+                        c.and_then(Value::as_str)
+                            .and_then(|s| minqing::io::parse_datetime(s).ok())
+                            .map(|t| t.and_utc().timestamp()),
+                    );
+                }
+                (
+                    DataType::Timestamp(TimeUnit::Second, None),
+                    Arc::new(b.finish()),
+                )
+            }
+            Col::TextList => {
+                let mut b = ListBuilder::new(StringBuilder::new());
+                for c in cells {
+                    match c.and_then(Value::as_array) {
+                        Some(items) => {
+                            for x in items {
+                                b.values().append_option(x.as_str());
+                            }
+                            b.append(true);
+                        }
+                        None => b.append(false),
+                    }
+                }
+                let array = b.finish();
+                (array.data_type().clone(), Arc::new(array))
             }
         };
         fields.push(Field::new(name, dt, true));

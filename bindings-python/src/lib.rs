@@ -43,7 +43,10 @@ mod _minqing {
     #[pymodule_export]
     use crate::problem::{Location, Problem};
     #[pymodule_export]
-    use crate::requests::{RequestLog, escalations_due, meetings_due, request_metrics};
+    use crate::requests::{
+        RequestLog, escalations_due, intake_ledgers, ledger_and_lists, meetings_due,
+        open_requests_for_cadre, request_metrics,
+    };
 
     /// The version of the binding (the workspace version).
     #[allow(non_upper_case_globals)]

@@ -12,7 +12,10 @@ use minqing::problem::{Code, Location, Problem, Report};
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 
-use crate::convert::{date_arg, datetime_arg, from_json, from_py, to_py, with_overrides};
+use crate::arrow_out::Table;
+use crate::convert::{
+    Col, date_arg, datetime_arg, from_json, from_py, rows_table, to_py, with_overrides,
+};
 use crate::errors::Failure;
 
 /// One request's append-only event log (a hash chain): every event is
@@ -320,4 +323,127 @@ pub fn request_metrics<'py>(
     let logs = core_logs(logs)?;
     let m = py.detach(|| minqing::metrics::request_metrics(&logs, &q, now));
     to_py(py, &m)
+}
+
+/// The columns of a ledger row (`case::LedgerRow`): content, measures,
+/// responsible person, deadline (内容、举措、责任人、完成时限, seed 004).
+const LEDGER: &[(&str, &str, Col)] = &[
+    ("request_id", "/request_id", Col::Text),
+    ("household_id", "/household_id", Col::Text),
+    ("category", "/category", Col::Text),
+    ("track", "/track", Col::Text),
+    ("stage", "/stage", Col::Text),
+    ("content", "/content", Col::Text),
+    ("measures", "/measures", Col::Text),
+    ("responsible", "/responsible", Col::Text),
+    ("deadline", "/deadline", Col::DateTime),
+    ("raised_at", "/raised_at", Col::DateTime),
+    ("concluded_at", "/concluded_at", Col::DateTime),
+    ("overdue", "/overdue", Col::Bool),
+];
+
+fn ledger_table<T: serde::Serialize>(rows: &[T]) -> Table {
+    let rows: Vec<serde_json::Value> = rows
+        .iter()
+        .map(|r| serde_json::to_value(r).unwrap_or_default())
+        .collect();
+    rows_table(&rows, LEDGER)
+}
+
+/// Seed 001's three intake ledgers (即办、代办、上报事项工作台账) as of
+/// ``now``: a dict of Arrow tables ``on_the_spot``, ``proxy``,
+/// ``escalated``, one row a request (``request_id``, ``household_id``,
+/// ``category``, ``track``, ``stage``, ``content``, ``measures``,
+/// ``responsible``, ``deadline``, ``raised_at``, ``concluded_at``,
+/// ``overdue``), each sorted by deadline.
+///
+/// >>> import datetime, minqing
+/// >>> sorted(minqing.intake_ledgers([], datetime.datetime(2024, 6, 30, 12, 0)))
+/// ['escalated', 'on_the_spot', 'proxy']
+#[pyfunction]
+pub fn intake_ledgers(
+    py: Python<'_>,
+    logs: &Bound<'_, PyList>,
+    now: &Bound<'_, PyAny>,
+) -> PyResult<std::collections::BTreeMap<&'static str, Table>> {
+    let now = datetime_arg(now, "now")?;
+    let logs = core_logs(logs)?;
+    Ok(py.detach(|| {
+        let l = minqing::case::intake_ledgers(&logs, now);
+        [
+            ("on_the_spot", ledger_table(&l.on_the_spot)),
+            ("proxy", ledger_table(&l.proxy)),
+            ("escalated", ledger_table(&l.escalated)),
+        ]
+        .into_iter()
+        .collect()
+    }))
+}
+
+/// The open requests cadre ``cadre_id`` is responsible for at ``now``, as
+/// an Arrow table with the columns of ``intake_ledgers``.
+///
+/// >>> minqing.open_requests_for_cadre([], "C1", "2024-06-30T12:00").num_rows
+/// 0
+#[pyfunction]
+pub fn open_requests_for_cadre(
+    py: Python<'_>,
+    logs: &Bound<'_, PyList>,
+    cadre_id: &str,
+    now: &Bound<'_, PyAny>,
+) -> PyResult<Table> {
+    let now = datetime_arg(now, "now")?;
+    let cadre = CadreId::new(cadre_id).map_err(|e| bad_id(py, "cadre_id", cadre_id, e))?;
+    let logs = core_logs(logs)?;
+    Ok(py.detach(|| ledger_table(&minqing::case::open_requests_for_cadre(&logs, &cadre, now))))
+}
+
+/// "One ledger, two lists" (一台账两清单, seed 004) for the days ``start``
+/// to ``end``: a dict of Arrow tables ``visits`` (the visit ledger:
+/// ``household_id``, ``cadre_id``, ``at``, ``mode``, ``signed``,
+/// ``content``, ``requests``), ``requests`` (raised and not concluded at
+/// the end) and ``completed`` (raised and concluded), the last two with the
+/// columns of ``intake_ledgers``. Visits come from ``dataset``.
+///
+/// >>> minqing.ledger_and_lists(minqing.Dataset(), [], start="2024-06-01", end="2024-06-30")["visits"].num_rows
+/// 0
+#[pyfunction]
+#[pyo3(signature = (dataset, logs, *, start, end))]
+pub fn ledger_and_lists(
+    py: Python<'_>,
+    dataset: PyRef<'_, crate::dataset::Dataset>,
+    logs: &Bound<'_, PyList>,
+    start: &Bound<'_, PyAny>,
+    end: &Bound<'_, PyAny>,
+) -> PyResult<std::collections::BTreeMap<&'static str, Table>> {
+    let (from, to) = (date_arg(start, "start")?, date_arg(end, "end")?);
+    let logs = core_logs(logs)?;
+    let visits = &dataset.0.visits;
+    Ok(py.detach(|| {
+        let l = minqing::case::one_ledger_two_lists(visits, &logs, from, to);
+        let rows: Vec<serde_json::Value> = l
+            .visits
+            .iter()
+            .map(|r| serde_json::to_value(r).unwrap_or_default())
+            .collect();
+        let visits = rows_table(
+            &rows,
+            &[
+                ("household_id", "/household_id", Col::Text),
+                ("cadre_id", "/cadre_id", Col::Text),
+                ("at", "/at", Col::DateTime),
+                ("mode", "/mode", Col::Text),
+                ("signed", "/signed", Col::Bool),
+                ("content", "/content", Col::Text),
+                ("requests", "/requests", Col::TextList),
+            ],
+        );
+        [
+            ("visits", visits),
+            ("requests", ledger_table(&l.requests)),
+            ("completed", ledger_table(&l.completed)),
+        ]
+        .into_iter()
+        .collect()
+    }))
 }

@@ -103,3 +103,22 @@ def test_meetings_due_and_metrics():
     assert minqing.request_metrics([log], now, category="insurance", cadre_id="C1")["collected"] == 1
     with pytest.raises(minqing.ParseError):
         minqing.request_metrics([log], now, category="no_such_category")
+
+
+def test_ledgers_are_arrow_tables(township):
+    pa = pytest.importorskip("pyarrow")
+    log = proxy_log()
+    ledgers = minqing.intake_ledgers([log], AT + datetime.timedelta(days=2))
+    proxy = pa.table(ledgers["proxy"]).to_pylist()
+    assert [(r["request_id"], r["stage"], r["responsible"], r["overdue"]) for r in proxy] == [
+        ("R1", "open", "C1", True)]
+    assert proxy[0]["deadline"] == AT + datetime.timedelta(hours=24)
+    assert ledgers["escalated"].num_rows == 0
+    mine = pa.table(minqing.open_requests_for_cadre([log], "C1", AT)).to_pylist()
+    assert [r["request_id"] for r in mine] == ["R1"]
+    lists = minqing.ledger_and_lists(township, [log], start="2024-01-01", end="2024-03-31")
+    visits = pa.table(lists["visits"]).to_pylist()
+    assert [(v["household_id"], v["mode"], v["requests"]) for v in visits] == [
+        ("H1", "in_person", []), ("H2", "phone", [])]
+    assert visits[0]["at"] == datetime.datetime(2024, 3, 1, 9, 30)
+    assert [r["request_id"] for r in pa.table(lists["requests"]).to_pylist()] == ["R1"]

@@ -29,7 +29,10 @@ from minqing._minqing import (
     compliance_arrow,
     compliance_csv,
     escalations_due,
+    intake_ledgers,
+    ledger_and_lists,
     meetings_due,
+    open_requests_for_cadre,
     read_csv_dir,
     request_metrics,
 )
@@ -50,7 +53,10 @@ __all__ = [
     "compliance_arrow",
     "compliance_csv",
     "escalations_due",
+    "intake_ledgers",
+    "ledger_and_lists",
     "meetings_due",
+    "open_requests_for_cadre",
     "read_csv_dir",
     "request_metrics",
 ]

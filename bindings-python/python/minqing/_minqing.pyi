@@ -14,7 +14,10 @@ __all__ = [
     "compliance_arrow",
     "compliance_csv",
     "escalations_due",
+    "intake_ledgers",
+    "ledger_and_lists",
     "meetings_due",
+    "open_requests_for_cadre",
     "read_csv_dir",
     "request_metrics",
     "Error",
@@ -238,6 +241,11 @@ def request_metrics(
     explained_counts_as_resolved: bool = False,
     partial_counts_as_resolved: bool = True,
 ) -> _Json: ...
+def intake_ledgers(logs: list[RequestLog], now: _DateTime) -> dict[str, Table]: ...
+def open_requests_for_cadre(logs: list[RequestLog], cadre_id: str, now: _DateTime) -> Table: ...
+def ledger_and_lists(
+    dataset: Dataset, logs: list[RequestLog], *, start: _Date, end: _Date
+) -> dict[str, Table]: ...
 def read_csv_dir(
     path: Union[str, os.PathLike[str]],
     *,

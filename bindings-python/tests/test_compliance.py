@@ -23,6 +23,18 @@ def test_compliance_csv_matches_the_rust_job(workload_10k, rust_outputs, tmp_pat
         assert (tmp_path / name).read_bytes() == (rust_outputs / name).read_bytes(), name
 
 
+def test_python_benchmark_job_matches_the_rust_job(workload_10k, rust_outputs, tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    subprocess.run([sys.executable, str(REPO / "examples" / "python" / "compliance.py"),
+                    str(workload_10k), str(tmp_path)], check=True)
+    for name in FILES:
+        assert (tmp_path / name).read_bytes() == (rust_outputs / name).read_bytes(), name
+
+
 def test_arrow_and_dataset_entries_agree_with_csv(workload_10k):
     pa = pytest.importorskip("pyarrow.csv")
     text = lambda names: {n: __import__("pyarrow").string() for n in names}  # noqa: E731

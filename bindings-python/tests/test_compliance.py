@@ -111,3 +111,20 @@ def test_read_csv_dir_gb18030(tmp_path):
     ds, problems = minqing.read_csv_dir(tmp_path, encoding="gb18030")
     assert problems == []
     assert json.loads(ds.to_json())["households"][0]["name"] == "李某某"
+
+
+@pytest.mark.parametrize("library", ["pyarrow", "polars", "pandas"])
+def test_compliance_arrow_takes_any_arrow_table(library):
+    lib = pytest.importorskip(library)
+    hs = {"household_id": ["H1", "H2"], "village_id": ["V1", "V2"], "residency": ["resident", "away"]}
+    vs = {"household_id": ["H1", "H2", "H9"], "cadre_id": ["C1", "C1", "C1"],
+          "at": ["2024-01-03T09:00", "2024-01-20T20:00", "2024-01-03T09:00"],
+          "mode": ["in_person", "phone", "phone"]}
+    make = {"pyarrow": lambda d: lib.table(d), "polars": lambda d: lib.DataFrame(d),
+            "pandas": lambda d: lib.DataFrame(d)}[library]
+    c = minqing.compliance_arrow(make(hs), make(vs), start=datetime.date(2024, 1, 1),
+                                 end=datetime.date(2024, 1, 31))
+    assert (c.required, c.met) == (3, 2)
+    summary = c.summary.to_pyarrow().to_pylist()[0]
+    assert summary["visits_unknown_household"] == 1
+    assert c.villages.to_pyarrow().column("village_id").to_pylist() == ["V1", "V2"]

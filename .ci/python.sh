@@ -25,6 +25,12 @@ requirements=(
   "polars>=1"
   "pandas<3"
   "numpy"
+  # The scale-out example and its test (tests/test_spark.py). pip builds
+  # pyspark from a 456 MB source archive, about 2 minutes, once; PySpark 4
+  # needs pandas<3 (shared/TOOLCHAIN.md). Skipped when already installed.
+  "pyspark>=3.5"
+  # examples/python/analysis.py
+  "matplotlib>=3.5"
 )
 
 step "Python environment ($venv)"
@@ -67,7 +73,13 @@ VIRTUAL_ENV="$venv" "$venv/bin/maturin" develop -q "${profile[@]}" \
 "$py" -c 'import minqing; print("minqing", minqing.__version__, "from", minqing.__file__)'
 
 step "pytest"
-"$py" -m pytest -q -p no:cacheprovider bindings-python/tests
+# tests/test_spark.py and tests/test_compliance.py compare with the Rust
+# benchmark job (examples/compliance.rs), built here in release once.
+if [ -z "${MINQING_COMPLIANCE_BIN:-}" ]; then
+  cargo build -q --release --example compliance
+  export MINQING_COMPLIANCE_BIN="${CARGO_TARGET_DIR:-$PWD/target}/release/examples/compliance"
+fi
+"$py" -m pytest -q -p no:cacheprovider -rs bindings-python/tests
 
 step "type stubs (mypy stubtest, mypy --strict)"
 "$py" -m mypy.stubtest minqing

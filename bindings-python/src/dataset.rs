@@ -1,8 +1,11 @@
 //! `minqing.Dataset`: a newtype over [`minqing::dataset::Dataset`].
 
 use chrono::{NaiveDate, NaiveDateTime};
+use minqing::assign::{CoverageOptions, check_coverage};
+use minqing::cadre::LoadBounds;
 use minqing::dataset::{Dataset as CoreDataset, ValidateOptions};
 use minqing::id::CadreId;
+use minqing::io::Encoding;
 use minqing::problem::{Code, Location, Report};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
@@ -10,6 +13,8 @@ use pyo3_arrow::input::AnyRecordBatch;
 
 use crate::arrow_in::{self, Tables};
 use crate::arrow_out::{self, Table};
+use crate::compliance::{self, Compliance};
+use crate::coverage::Coverage;
 use crate::errors::{Failure, IntoPyResult};
 use crate::problem::Problem;
 
@@ -45,7 +50,9 @@ impl From<Dataset> for CoreDataset {
 }
 
 /// The batches of one `from_arrow` argument, read while holding the GIL.
-fn batches(obj: Option<AnyRecordBatch>) -> PyResult<Option<Vec<arrow_array::RecordBatch>>> {
+pub(crate) fn batches(
+    obj: Option<AnyRecordBatch>,
+) -> PyResult<Option<Vec<arrow_array::RecordBatch>>> {
     obj.map(|o| {
         let reader = o.into_reader()?;
         reader
@@ -268,6 +275,55 @@ impl Dataset {
             .map(|s| s.as_str()))
     }
 
+    /// Who covers which household on ``on`` (有户必包, seed 001): see
+    /// ``Coverage``. ``load_min`` / ``load_max`` are the load bounds of a
+    /// cadre who has none of their own (seed 001: 60 to 70 households);
+    /// ``check_idle_cadres`` also checks cadres who cover nobody.
+    ///
+    /// >>> ds = minqing.Dataset.from_json('{"schema": "minqing/1", "households": ['
+    /// ...     '{"household_id": "H1", "village_id": "V1", "residency": "resident"}]}')
+    /// >>> ds.coverage(datetime.date(2024, 6, 30), load_min=1, load_max=3).uncovered
+    /// ['H1']
+    #[pyo3(signature = (on, *, load_min=None, load_max=None, check_idle_cadres=false))]
+    fn coverage(
+        &self,
+        py: Python<'_>,
+        on: NaiveDate,
+        load_min: Option<u32>,
+        load_max: Option<u32>,
+        check_idle_cadres: bool,
+    ) -> Coverage {
+        let default = CoverageOptions::default();
+        let load = LoadBounds::new(
+            load_min.unwrap_or(default.load.min),
+            load_max.unwrap_or(default.load.max),
+        );
+        let opts = default.load(load).check_idle_cadres(check_idle_cadres);
+        Coverage(py.detach(|| check_coverage(&self.0, on, &opts)))
+    }
+
+    /// Visit compliance of ``policy`` (a preset name or a policy dict) from
+    /// ``start`` to ``end`` inclusive, over the data set's households and
+    /// visits: see ``Compliance``. ``by_cadre`` charges periods to the
+    /// cadres of the data set's assignments. The GIL is released.
+    ///
+    /// >>> ds = minqing.Dataset.from_json('{"schema": "minqing/1", "households": ['
+    /// ...     '{"household_id": "H1", "village_id": "V1", "residency": "away"}]}')
+    /// >>> ds.compliance(start=datetime.date(2024, 1, 1), end=datetime.date(2024, 12, 31)).required
+    /// 12
+    #[pyo3(signature = (policy=None, *, start, end))]
+    fn compliance(
+        &self,
+        py: Python<'_>,
+        policy: Option<&Bound<'_, PyAny>>,
+        start: NaiveDate,
+        end: NaiveDate,
+    ) -> PyResult<Compliance> {
+        let name = pyo3::types::PyString::new(py, "four_fixed_three_arrivals").into_any();
+        let policy = policy.filter(|p| !p.is_none()).cloned().unwrap_or(name);
+        compliance::of_dataset(py, &self.0, &policy, start, end)
+    }
+
     fn __eq__(&self, other: &Self) -> bool {
         self.0 == other.0
     }
@@ -280,4 +336,52 @@ impl Dataset {
             .collect();
         format!("Dataset({})", parts.join(", "))
     }
+}
+
+/// Reads a folder of CSV exports (``units.csv``, ``households.csv``,
+/// ``cadres.csv``, ``assignments.csv``, ``visits.csv``; only households.csv
+/// is required) in ``encoding`` (``"utf8"``, or ``"gb18030"`` as Excel
+/// saves on a Chinese system). Returns ``(Dataset, problems)``: rows that
+/// cannot be read are left out and each is a problem located by ``file``,
+/// ``line`` and ``column``. With ``raise_on_error=True``, raises
+/// ``ParseError`` instead when any problem is an error. Raises
+/// ``ParseError`` (``input.io``, ``input.missing_file``) when the folder or
+/// households.csv cannot be read. Reading does not validate: call
+/// ``Dataset.validate``.
+///
+/// >>> import minqing, pathlib, tempfile
+/// >>> d = pathlib.Path(tempfile.mkdtemp())
+/// >>> _ = (d / "households.csv").write_text("household_id,village_id,residency\nH1,V1,resident\nH2,V1,elsewhere\n")
+/// >>> ds, problems = minqing.read_csv_dir(d)
+/// >>> ds.counts["households"], [(p.code, p.location.line) for p in problems]
+/// (1, [('field.bad_value', 3)])
+#[pyfunction]
+#[pyo3(signature = (path, *, encoding="utf8", raise_on_error=false))]
+pub fn read_csv_dir(
+    py: Python<'_>,
+    path: std::path::PathBuf,
+    encoding: &str,
+    raise_on_error: bool,
+) -> PyResult<(Dataset, Vec<Problem>)> {
+    let encoding = match encoding
+        .to_ascii_lowercase()
+        .replace(['-', '_'], "")
+        .as_str()
+    {
+        "utf8" => Encoding::Utf8,
+        "gb18030" | "gbk" | "gb2312" => Encoding::Gb18030,
+        other => {
+            return Err(pyo3::exceptions::PyValueError::new_err(format!(
+                "unknown encoding {other:?}: give \"utf8\" or \"gb18030\""
+            )));
+        }
+    };
+    let (ds, _sources, report) = py
+        .detach(|| minqing::io::read_csv_dir(&path, encoding))
+        .map_err(Failure::Parse)
+        .or_raise(py)?;
+    if raise_on_error && report.has_errors() {
+        return Err(Failure::Parse(report).into_pyerr(py));
+    }
+    Ok((Dataset(ds), report.into_iter().map(Problem::from).collect()))
 }

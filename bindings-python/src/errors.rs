@@ -59,9 +59,7 @@ pub(crate) enum Failure {
     Parse(Report),
     /// A data set breaks the rules.
     Validation(Report),
-    /// A request transition was refused. Not produced yet: the requests
-    /// pipeline (`minqing::case`) will map its error here.
-    #[allow(dead_code)]
+    /// A request event was refused (`minqing::case::CaseError`).
     Transition(Report),
 }
 

@@ -5,6 +5,11 @@
 //! - [`problem`]: `minqing.Problem` and `minqing.Location`;
 //! - [`errors`]: `minqing.Error` and its subclasses, and the one mapping from
 //!   core errors to them;
+//! - [`coverage`]: `minqing.Coverage` (`Dataset.coverage`);
+//! - [`compliance`]: `minqing.Compliance`, `compliance_csv`, `compliance_arrow`;
+//! - [`requests`]: `minqing.RequestLog`, `escalations_due`, `meetings_due`,
+//!   `request_metrics`;
+//! - [`convert`]: serde values, dates and rows to and from Python and Arrow;
 //! - [`arrow_in`] / [`arrow_out`]: Arrow tables in and out, through the Arrow
 //!   PyCapsule interface (pyo3-arrow);
 //!
@@ -12,9 +17,13 @@
 
 pub mod arrow_in;
 pub mod arrow_out;
+pub mod compliance;
+pub mod convert;
+pub mod coverage;
 pub mod dataset;
 pub mod errors;
 pub mod problem;
+pub mod requests;
 
 use pyo3::prelude::*;
 
@@ -24,11 +33,20 @@ mod _minqing {
     #[pymodule_export]
     use crate::arrow_out::Table;
     #[pymodule_export]
-    use crate::dataset::Dataset;
+    use crate::compliance::{Compliance, compliance_arrow, compliance_csv};
+    #[pymodule_export]
+    use crate::coverage::Coverage;
+    #[pymodule_export]
+    use crate::dataset::{Dataset, read_csv_dir};
     #[pymodule_export]
     use crate::errors::{Error, ParseError, TransitionError, ValidationError};
     #[pymodule_export]
     use crate::problem::{Location, Problem};
+    #[pymodule_export]
+    use crate::requests::{
+        RequestLog, escalations_due, intake_ledgers, ledger_and_lists, meetings_due,
+        open_requests_for_cadre, request_metrics,
+    };
 
     /// The version of the binding (the workspace version).
     #[allow(non_upper_case_globals)]

@@ -11,7 +11,14 @@ import minqing
 from conftest import VECTORS
 
 # Operations this binding replays today.
-SUPPORTED_OPERATIONS = {"validate", "status_at"}
+SUPPORTED_OPERATIONS = {
+    "validate",
+    "status_at",
+    "coverage",
+    "request_fold",
+    "escalations_due",
+    "meetings_due",
+}
 
 # Operations that shared vectors use (or will use as other branches land)
 # but the Python binding cannot run yet, because the core function behind
@@ -20,34 +27,97 @@ SUPPORTED_OPERATIONS = {"validate", "status_at"}
 # operation FAILS. Remove an entry in the commit that binds it.
 PENDING_OPERATIONS = {
     # Landed in the core, not bound yet (issue 5): each needs a thin wrapper.
-    "coverage",  # minqing::assign::check_coverage
-    "request_fold",  # minqing::case::RequestLog
-    "escalations_due",  # minqing::case::escalations_due
-    "meetings_due",  # minqing::case::meetings_due
     "compliance",  # minqing::compliance over a policy and window
     "station_presence",  # minqing::compliance::station_presence
+    "due_list",  # minqing::due::due_list
 }
+
+# The fields of a request's state that the vectors check.
+STATE_FIELDS = ("stage", "track", "level", "deadline", "handler", "outcome",
+                "explained", "feedback", "closed_at")
 
 VECTOR_FILES = sorted(VECTORS.glob("*.json"))
 
 
+def problems_json(problems) -> list:
+    """Problems as the vectors hold them: code, severity and location."""
+    for p in problems:
+        assert p.message_zh and p.message_en, repr(p)
+    return [{"code": p.code, "severity": p.severity, "location": p.location.to_dict()}
+            for p in problems]
+
+
+def request_log(inp: dict):
+    """Appends ``inp["events"]`` to a log named ``inp["request_id"]``; one
+    result per event: "ok" or the refusal's code. A refused event must leave
+    the log unchanged."""
+    log = minqing.RequestLog(inp["request_id"])
+    results = []
+    for e in inp["events"]:
+        before = log.to_jsonl()
+        try:
+            log.append(datetime.datetime.fromisoformat(e["at"]), e["event"])
+            results.append("ok")
+        except minqing.TransitionError as err:
+            assert log.to_jsonl() == before, "a refused event changes nothing"
+            assert [p.code for p in err.problems] == [err.code]
+            results.append(err.code)
+    return log, results
+
+
+def run_requests(op: str, inp: dict) -> dict:
+    if op == "request_fold":
+        log, results = request_log(inp)
+        state = log.state
+        return {
+            "results": results,
+            "state": {k: state[k] for k in STATE_FIELDS},
+            "verifies": log.verify(),
+        }
+    policy = {"cycle": inp["cycle"]} if "cycle" in inp else None
+    if op == "escalations_due":
+        log, results = request_log(inp)
+        assert all(r == "ok" for r in results), results
+        due = minqing.escalations_due(log, datetime.datetime.fromisoformat(inp["now"]), policy)
+        for d in due:
+            assert datetime.datetime.fromisoformat(d["at"]) == datetime.datetime.fromisoformat(inp["now"])
+        return {"due": [d["event"] for d in due]}
+    if op == "meetings_due":
+        logs = []
+        for entry in inp["logs"]:
+            log, results = request_log(entry)
+            assert all(r == "ok" for r in results), results
+            logs.append(log)
+        return minqing.meetings_due(logs, datetime.date.fromisoformat(inp["today"]), policy)
+    raise AssertionError(f"the Python binding does not know operation {op!r}")
+
+
 def run(op: str, inp: dict) -> dict:
+    if "dataset" not in inp:
+        return run_requests(op, inp)
     ds = minqing.Dataset.from_json(json.dumps(inp["dataset"]))
+    if op == "coverage":
+        options = inp.get("options", {})
+        kwargs = {k: options[k] for k in ("load_min", "load_max") if k in options}
+        c = ds.coverage(datetime.date.fromisoformat(inp["on"]), **kwargs)
+        out = c.to_dict()
+        out["problems"] = problems_json(c.problems)
+        # The Arrow tables hold the same rows as the lists.
+        villages = c.villages.to_pyarrow().to_pylist()
+        assert [v["village"] for v in villages] == [v["village"] for v in out["villages"]]
+        assert [v["uncovered"] for v in villages] == [v["uncovered"] for v in out["villages"]]
+        cadres = c.cadres.to_pyarrow().to_pylist()
+        assert [(x["cadre"], x["households"], x["load_min"], x["within"]) for x in cadres] == [
+            (x["cadre"], x["households"], x["bounds"]["min"], x["within"]) for x in out["cadres"]]
+        assert c.uncovered == out["uncovered"]
+        return out
     if op == "validate":
         today = datetime.date.fromisoformat(inp["today"])
         options = inp.get("options", {})
         kwargs = {}
         if "min_station_members" in options:
             kwargs["min_station_members"] = options["min_station_members"]
-        problems = ds.validate(today, **kwargs)
-        for p in problems:
-            assert p.message_zh and p.message_en, repr(p)
-        return {
-            "problems": [
-                {"code": p.code, "severity": p.severity, "location": p.location.to_dict()}
-                for p in problems
-            ]
-        }
+        return {"problems": problems_json(ds.validate(today, **kwargs))}
     if op == "status_at":
         at = datetime.datetime.fromisoformat(inp["at"])
         return {"status": ds.status_at(inp["cadre_id"], at)}

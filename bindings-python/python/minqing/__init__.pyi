@@ -1,21 +1,45 @@
+from minqing._minqing import Compliance as Compliance
+from minqing._minqing import Coverage as Coverage
 from minqing._minqing import Dataset as Dataset
 from minqing._minqing import Error as Error
 from minqing._minqing import Location as Location
 from minqing._minqing import ParseError as ParseError
 from minqing._minqing import Problem as Problem
+from minqing._minqing import RequestLog as RequestLog
 from minqing._minqing import Table as Table
 from minqing._minqing import TransitionError as TransitionError
 from minqing._minqing import ValidationError as ValidationError
 from minqing._minqing import __version__ as __version__
+from minqing._minqing import compliance_arrow as compliance_arrow
+from minqing._minqing import compliance_csv as compliance_csv
+from minqing._minqing import escalations_due as escalations_due
+from minqing._minqing import intake_ledgers as intake_ledgers
+from minqing._minqing import ledger_and_lists as ledger_and_lists
+from minqing._minqing import meetings_due as meetings_due
+from minqing._minqing import open_requests_for_cadre as open_requests_for_cadre
+from minqing._minqing import read_csv_dir as read_csv_dir
+from minqing._minqing import request_metrics as request_metrics
 
 __all__ = [
+    "Compliance",
+    "Coverage",
     "Dataset",
     "Error",
     "Location",
     "ParseError",
     "Problem",
+    "RequestLog",
     "Table",
     "TransitionError",
     "ValidationError",
     "__version__",
+    "compliance_arrow",
+    "compliance_csv",
+    "escalations_due",
+    "intake_ledgers",
+    "ledger_and_lists",
+    "meetings_due",
+    "open_requests_for_cadre",
+    "read_csv_dir",
+    "request_metrics",
 ]

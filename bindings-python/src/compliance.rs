@@ -1,0 +1,520 @@
+//! Visit compliance from Python: `minqing.Compliance`, a wrapper over
+//! [`minqing::compliance::ComplianceReport`] with the household table it
+//! refers to, and the entries that compute it (`compliance_csv`,
+//! `compliance_arrow`, `Dataset.compliance`).
+
+use std::fs::File;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use arrow_array::builder::{Date32Builder, Float64Builder, StringBuilder, UInt64Builder};
+use arrow_array::{ArrayRef, RecordBatch};
+use arrow_schema::{DataType, Field, Schema, SchemaRef};
+use chrono::NaiveDate;
+use minqing::assign::Assignment;
+use minqing::cadence::{Policy, presets};
+use minqing::calendar::Window;
+use minqing::compliance::{
+    Accountability, ComplianceReport, HouseholdColumns, compliance, compliance_of_dataset,
+};
+use minqing::dataset::Dataset as CoreDataset;
+use minqing::io::columnar::{LoadOptions, RowCounts, read_households, read_visits};
+use minqing::problem::{Code, Location, Problem as CoreProblem, Report};
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyString};
+use pyo3_arrow::input::AnyRecordBatch;
+
+use crate::arrow_in::{self, Tables};
+use crate::arrow_out::Table;
+use crate::convert::{date32, from_json, from_py, to_py};
+use crate::errors::{Failure, IntoPyResult};
+use crate::problem::Problem;
+
+/// The rows skipped while loading, by file.
+#[derive(Debug, Clone, Default)]
+struct Skipped {
+    households: Option<RowCounts>,
+    visits: Option<RowCounts>,
+}
+
+/// Visit compliance of a policy over a window (四定三到 and other
+/// cadences): totals, per village, per cadre, per household, and the missed
+/// list (household, period), each as an Arrow ``Table``.
+///
+/// Made by ``minqing.compliance_csv``, ``minqing.compliance_arrow`` and
+/// ``Dataset.compliance``.
+///
+/// >>> import datetime, minqing, pyarrow as pa
+/// >>> c = minqing.compliance_arrow(
+/// ...     pa.table({"household_id": ["H1"], "village_id": ["V1"], "residency": ["away"]}),
+/// ...     pa.table({"household_id": ["H1"], "cadre_id": ["C1"],
+/// ...               "at": ["2024-01-09T10:00"], "mode": ["phone"]}),
+/// ...     start=datetime.date(2024, 1, 1), end=datetime.date(2024, 3, 31))
+/// >>> c
+/// Compliance(policy="four_fixed_three_arrivals", window=2024-01-01..2024-03-31, required=3, met=1, rate=0.333333)
+/// >>> c.missed.to_pyarrow().column("period_start").to_pylist()
+/// [datetime.date(2024, 2, 1), datetime.date(2024, 3, 1)]
+#[pyclass(module = "minqing", name = "Compliance", frozen)]
+pub struct Compliance {
+    report: ComplianceReport,
+    households: HouseholdColumns,
+    assignments: Vec<Assignment>,
+    skipped: Skipped,
+    problems: Report,
+}
+
+fn u64_col(values: impl Iterator<Item = u64>) -> ArrayRef {
+    let mut b = UInt64Builder::new();
+    for v in values {
+        b.append_value(v);
+    }
+    Arc::new(b.finish())
+}
+
+fn rate_col(values: impl Iterator<Item = Option<f64>>) -> ArrayRef {
+    let mut b = Float64Builder::new();
+    for v in values {
+        b.append_option(v);
+    }
+    Arc::new(b.finish())
+}
+
+fn text_col<'a>(values: impl Iterator<Item = &'a str>) -> ArrayRef {
+    let mut b = StringBuilder::new();
+    for v in values {
+        b.append_value(v);
+    }
+    Arc::new(b.finish())
+}
+
+fn table(fields: Vec<Field>, columns: Vec<ArrayRef>) -> Table {
+    let schema: SchemaRef = Arc::new(Schema::new(fields));
+    let batch = RecordBatch::try_new(schema.clone(), columns).expect("columns match the schema");
+    Table::new(vec![batch], schema)
+}
+
+fn counts_dict<'py>(py: Python<'py>, c: &RowCounts) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("rows", c.rows)?;
+    d.set_item("kept", c.kept)?;
+    d.set_item("skipped", c.skipped())?;
+    d.set_item("outside_window", c.outside_window)?;
+    d.set_item("unknown_household", c.unknown_household)?;
+    d.set_item("duplicate", c.duplicate)?;
+    d.set_item("bad", c.bad)?;
+    Ok(d)
+}
+
+#[pymethods]
+impl Compliance {
+    /// The policy's name.
+    #[getter]
+    fn policy(&self) -> &str {
+        &self.report.policy_name
+    }
+
+    /// The first day of the window.
+    #[getter]
+    fn start(&self) -> NaiveDate {
+        self.report.window.start
+    }
+
+    /// The last day of the window.
+    #[getter]
+    fn end(&self) -> NaiveDate {
+        self.report.window.end
+    }
+
+    /// Required household-periods, all rules.
+    #[getter]
+    fn required(&self) -> u64 {
+        self.report.required
+    }
+
+    /// Met household-periods, all rules.
+    #[getter]
+    fn met(&self) -> u64 {
+        self.report.met
+    }
+
+    /// ``met / required`` (``None`` when nothing is required).
+    #[getter]
+    fn rate(&self) -> Option<f64> {
+        self.report.rate()
+    }
+
+    /// One row: ``required``, ``met``, ``rate``, ``visits_counted``,
+    /// ``visits_outside_window``, ``visits_unknown_household``.
+    #[getter]
+    fn summary(&self) -> Table {
+        let r = &self.report;
+        let u = |name| Field::new(name, DataType::UInt64, false);
+        table(
+            vec![
+                u("required"),
+                u("met"),
+                Field::new("rate", DataType::Float64, true),
+                u("visits_counted"),
+                u("visits_outside_window"),
+                u("visits_unknown_household"),
+            ],
+            vec![
+                u64_col(std::iter::once(r.required)),
+                u64_col(std::iter::once(r.met)),
+                rate_col(std::iter::once(r.rate())),
+                u64_col(std::iter::once(r.visits_counted)),
+                u64_col(std::iter::once(r.visits_outside_window)),
+                u64_col(std::iter::once(r.visits_unknown_household)),
+            ],
+        )
+    }
+
+    /// One row a village, by village ID: ``village_id``, ``required``,
+    /// ``met``, ``rate`` (null when nothing is required).
+    #[getter]
+    fn villages(&self, py: Python<'_>) -> Table {
+        let vs = &self.report.villages;
+        py.detach(|| {
+            table(
+                vec![
+                    Field::new("village_id", DataType::Utf8, false),
+                    Field::new("required", DataType::UInt64, false),
+                    Field::new("met", DataType::UInt64, false),
+                    Field::new("rate", DataType::Float64, true),
+                ],
+                vec![
+                    text_col(vs.iter().map(|v| v.village_id.as_str())),
+                    u64_col(vs.iter().map(|v| v.required)),
+                    u64_col(vs.iter().map(|v| v.met)),
+                    rate_col(vs.iter().map(|v| v.rate())),
+                ],
+            )
+        })
+    }
+
+    /// Every missed period, by household ID then period start:
+    /// ``household_id``, ``period_start`` (date), ``rule``. Its length is
+    /// ``required - met``.
+    #[getter]
+    fn missed(&self, py: Python<'_>) -> Table {
+        py.detach(|| {
+            let r = &self.report;
+            let n = (r.required - r.met) as usize;
+            let mut ids = StringBuilder::with_capacity(n, n * 8);
+            let mut starts = Date32Builder::with_capacity(n);
+            let mut rules = StringBuilder::with_capacity(n, n * 6);
+            for m in r.missed() {
+                ids.append_value(self.households.id(m.household));
+                starts.append_value(date32(m.period.start));
+                rules.append_value(&r.rules[m.rule as usize].name);
+            }
+            table(
+                vec![
+                    Field::new("household_id", DataType::Utf8, false),
+                    Field::new("period_start", DataType::Date32, false),
+                    Field::new("rule", DataType::Utf8, false),
+                ],
+                vec![
+                    Arc::new(ids.finish()),
+                    Arc::new(starts.finish()),
+                    Arc::new(rules.finish()),
+                ],
+            )
+        })
+    }
+
+    /// Per household and rule selecting it: ``household_id``,
+    /// ``village_id``, ``rule``, ``required``, ``met``, in household order.
+    #[getter]
+    fn households(&self, py: Python<'_>) -> Table {
+        py.detach(|| {
+            let r = &self.report;
+            let rows: Vec<_> = r.household_rows().collect();
+            let hs = &self.households;
+            table(
+                vec![
+                    Field::new("household_id", DataType::Utf8, false),
+                    Field::new("village_id", DataType::Utf8, false),
+                    Field::new("rule", DataType::Utf8, false),
+                    Field::new("required", DataType::UInt64, false),
+                    Field::new("met", DataType::UInt64, false),
+                ],
+                vec![
+                    text_col(rows.iter().map(|x| hs.id(x.household))),
+                    text_col(rows.iter().map(|x| hs.village_id(x.household))),
+                    text_col(rows.iter().map(|x| r.rules[x.rule as usize].name.as_str())),
+                    u64_col(rows.iter().map(|x| u64::from(x.required))),
+                    u64_col(rows.iter().map(|x| u64::from(x.met))),
+                ],
+            )
+        })
+    }
+
+    /// Per cadre, by cadre ID: ``cadre_id`` (empty for periods nobody was
+    /// assigned), ``required``, ``met``, ``rate``. Each required period is
+    /// charged to the cadre assigned on its last day (``"last_day"``) or
+    /// first day (``"first_day"``). Needs the assignments: only a result of
+    /// ``Dataset.compliance`` has them.
+    #[pyo3(signature = (*, charge_on="last_day"))]
+    fn by_cadre(&self, py: Python<'_>, charge_on: &str) -> PyResult<Table> {
+        let rule: Accountability = from_json(
+            py,
+            serde_json::Value::String(charge_on.to_owned()),
+            "charge_on",
+        )?;
+        Ok(py.detach(|| {
+            let cs = self
+                .report
+                .by_cadre(&self.households, &self.assignments, rule);
+            table(
+                vec![
+                    Field::new("cadre_id", DataType::Utf8, false),
+                    Field::new("required", DataType::UInt64, false),
+                    Field::new("met", DataType::UInt64, false),
+                    Field::new("rate", DataType::Float64, true),
+                ],
+                vec![
+                    text_col(cs.iter().map(|c| c.cadre_id.as_str())),
+                    u64_col(cs.iter().map(|c| c.required)),
+                    u64_col(cs.iter().map(|c| c.met)),
+                    rate_col(
+                        cs.iter()
+                            .map(|c| minqing::compliance::rate(c.met, c.required)),
+                    ),
+                ],
+            )
+        }))
+    }
+
+    /// Rows skipped while loading, by file (``households``, ``visits``):
+    /// ``rows``, ``kept``, ``skipped``, ``outside_window``,
+    /// ``unknown_household``, ``duplicate``, ``bad``. Empty when the input
+    /// was not read from files.
+    #[getter]
+    fn skipped<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        if let Some(c) = &self.skipped.households {
+            d.set_item("households", counts_dict(py, c)?)?;
+        }
+        if let Some(c) = &self.skipped.visits {
+            d.set_item("visits", counts_dict(py, c)?)?;
+        }
+        Ok(d)
+    }
+
+    /// The problems met while loading (the first ones, with their lines).
+    #[getter]
+    fn problems(&self) -> Vec<Problem> {
+        self.problems.iter().cloned().map(Problem::from).collect()
+    }
+
+    /// The per-rule figures, as dicts (``name``, ``period``, ``households``,
+    /// ``required``, ``met``; the periods left out).
+    #[getter]
+    fn rules<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let rules: Vec<serde_json::Value> = self
+            .report
+            .rules
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "name": r.name, "period": r.period, "households": r.households,
+                    "required": r.required, "met": r.met,
+                })
+            })
+            .collect();
+        to_py(py, &rules)
+    }
+
+    fn __repr__(&self) -> String {
+        let r = &self.report;
+        format!(
+            "Compliance(policy={:?}, window={}..{}, required={}, met={}, rate={})",
+            r.policy_name,
+            r.window.start,
+            r.window.end,
+            r.required,
+            r.met,
+            r.rate().map_or("None".to_owned(), |x| format!("{x:.6}"))
+        )
+    }
+}
+
+/// The policy named (a preset: ``"four_fixed_three_arrivals"``,
+/// ``"contact_households"``) or given as a dict in the core's JSON shape.
+fn policy_arg(policy: &Bound<'_, PyAny>) -> PyResult<Policy> {
+    if let Ok(s) = policy.cast::<PyString>() {
+        return match s.extract::<String>()?.as_str() {
+            "four_fixed_three_arrivals" => Ok(presets::four_fixed_three_arrivals()),
+            "contact_households" => Ok(presets::contact_households()),
+            other => Err(PyValueError::new_err(format!(
+                "unknown policy {other:?}: give \"four_fixed_three_arrivals\", \"contact_households\" or a policy dict"
+            ))),
+        };
+    }
+    from_py(policy, "policy")
+}
+
+fn window(start: NaiveDate, end: NaiveDate) -> PyResult<Window> {
+    Window::new(start, end).ok_or_else(|| {
+        PyValueError::new_err(format!(
+            "the window ends ({end}) before it starts ({start})"
+        ))
+    })
+}
+
+fn compliance_error(e: minqing::compliance::ComplianceError) -> PyErr {
+    PyValueError::new_err(e.to_string())
+}
+
+/// Compliance of a whole data set (its households, visits and, for
+/// ``by_cadre``, assignments).
+pub(crate) fn of_dataset(
+    py: Python<'_>,
+    ds: &CoreDataset,
+    policy: &Bound<'_, PyAny>,
+    start: NaiveDate,
+    end: NaiveDate,
+) -> PyResult<Compliance> {
+    let policy = policy_arg(policy)?;
+    let window = window(start, end)?;
+    py.detach(|| {
+        let report = compliance_of_dataset(ds, &policy, window)?;
+        Ok(Compliance {
+            report,
+            households: HouseholdColumns::from_households(&ds.households),
+            assignments: ds.assignments.clone(),
+            skipped: Skipped::default(),
+            problems: Report::new(),
+        })
+    })
+    .map_err(compliance_error)
+}
+
+fn io_failure(path: &std::path::Path, e: std::io::Error) -> Failure {
+    let code = if e.kind() == std::io::ErrorKind::NotFound {
+        Code::InputMissingFile
+    } else {
+        Code::InputIo
+    };
+    Failure::Parse(
+        std::iter::once(CoreProblem::new(
+            code,
+            Location::file(path.display().to_string()),
+            format!("无法打开文件：{e}"),
+            format!("cannot open the file: {e}"),
+        ))
+        .collect(),
+    )
+}
+
+/// Compliance read straight from ``IN_DIR/households.csv`` and
+/// ``IN_DIR/visits.csv`` (the columns of the benchmark workload:
+/// ``household_id,village_id,residency,tags`` and
+/// ``household_id,cadre_id,at,mode``) through the core's fast columnar
+/// loader, then computed on every core. The GIL is released throughout.
+///
+/// Rows that cannot be used are skipped and counted (``.skipped``), the
+/// first problems kept with their lines (``.problems``). Raises
+/// ``ParseError`` when a file is missing or its header lacks a column.
+///
+/// >>> import datetime, minqing, pathlib, tempfile
+/// >>> d = pathlib.Path(tempfile.mkdtemp())
+/// >>> _ = (d / "households.csv").write_text("household_id,village_id,residency,tags\nH1,V1,resident,\n")
+/// >>> _ = (d / "visits.csv").write_text("household_id,cadre_id,at,mode\nH1,C1,2024-01-02T09:00,in_person\n"
+/// ...                                   "H9,C1,2024-01-02T09:00,in_person\n")
+/// >>> c = minqing.compliance_csv(d, start=datetime.date(2024, 1, 1), end=datetime.date(2024, 1, 31))
+/// >>> (c.required, c.met, c.skipped["visits"]["unknown_household"])
+/// (2, 1, 1)
+#[pyfunction]
+#[pyo3(signature = (in_dir, *, start, end, policy=None))]
+pub fn compliance_csv(
+    py: Python<'_>,
+    in_dir: PathBuf,
+    start: NaiveDate,
+    end: NaiveDate,
+    policy: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Compliance> {
+    let policy = match policy {
+        Some(p) if !p.is_none() => policy_arg(p)?,
+        _ => presets::four_fixed_three_arrivals(),
+    };
+    let window = window(start, end)?;
+    let result: Result<Result<Compliance, Failure>, minqing::compliance::ComplianceError> = py
+        .detach(|| {
+            let hpath = in_dir.join("households.csv");
+            let hfile = match File::open(&hpath) {
+                Ok(f) => f,
+                Err(e) => return Ok(Err(io_failure(&hpath, e))),
+            };
+            let hs = match read_households(hfile, &LoadOptions::new("households.csv")) {
+                Ok(hs) => hs,
+                Err(r) => return Ok(Err(Failure::Parse(r))),
+            };
+            let vpath = in_dir.join("visits.csv");
+            let (vfile, vsize) = match File::open(&vpath).and_then(|f| {
+                let n = f.metadata()?.len();
+                Ok((f, n))
+            }) {
+                Ok(x) => x,
+                Err(e) => return Ok(Err(io_failure(&vpath, e))),
+            };
+            let vopts = LoadOptions::new("visits.csv")
+                .window(window)
+                .expected_rows(vsize as usize / 34);
+            let vs = match read_visits(vfile, &hs.index, &vopts) {
+                Ok(vs) => vs,
+                Err(r) => return Ok(Err(Failure::Parse(r))),
+            };
+            let report = compliance(&hs.households, &vs.visits, &policy, window)?;
+            let mut problems = hs.problems;
+            problems.extend(vs.problems);
+            Ok(Ok(Compliance {
+                report,
+                households: hs.households,
+                assignments: Vec::new(),
+                skipped: Skipped {
+                    households: Some(hs.counts),
+                    visits: Some(vs.counts),
+                },
+                problems,
+            }))
+        });
+    result.map_err(compliance_error)?.or_raise(py)
+}
+
+/// Compliance of households and visits given as Arrow tables (pyarrow,
+/// Polars, pandas, or one Spark partition's batches): households need
+/// ``household_id``, ``village_id``, ``residency`` (``tags``,
+/// ``registered_on`` optional); visits ``household_id``, ``cadre_id``,
+/// ``at``, ``mode`` (``signed`` optional). Visits of households not in the
+/// table, or outside the window, count for nothing (``summary`` counts
+/// them). Raises ``ParseError`` listing every bad cell. The GIL is released
+/// while converting and computing.
+#[pyfunction]
+#[pyo3(signature = (households, visits, *, start, end, policy=None))]
+pub fn compliance_arrow(
+    py: Python<'_>,
+    households: AnyRecordBatch,
+    visits: AnyRecordBatch,
+    start: NaiveDate,
+    end: NaiveDate,
+    policy: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Compliance> {
+    let tables = Tables {
+        households: crate::dataset::batches(Some(households))?,
+        visits: crate::dataset::batches(Some(visits))?,
+        ..Tables::default()
+    };
+    let ds = py
+        .detach(|| arrow_in::to_dataset(&tables))
+        .map_err(Failure::Parse)
+        .or_raise(py)?;
+    let name = PyString::new(py, "four_fixed_three_arrivals");
+    let policy = policy
+        .filter(|p| !p.is_none())
+        .cloned()
+        .unwrap_or(name.into_any());
+    of_dataset(py, &ds, &policy, start, end)
+}

@@ -1,0 +1,130 @@
+"""Compliance from Python: the CSV, Arrow and Dataset entries agree with each
+other and with the Rust benchmark job, byte for byte once written out."""
+
+import datetime
+import json
+
+import pytest
+
+import minqing
+from conftest import write_outputs
+
+START, END = datetime.date(2024, 1, 1), datetime.date(2024, 12, 31)
+FILES = ("summary.csv", "villages.csv", "missed.csv")
+
+
+def test_compliance_csv_matches_the_rust_job(workload_10k, rust_outputs, tmp_path):
+    c = minqing.compliance_csv(workload_10k, start=START, end=END)
+    assert c.policy == "four_fixed_three_arrivals"
+    assert c.skipped["households"]["kept"] == 10_000
+    assert c.skipped["visits"]["rows"] == c.skipped["visits"]["kept"] + c.skipped["visits"]["skipped"]
+    write_outputs(tmp_path, c)
+    for name in FILES:
+        assert (tmp_path / name).read_bytes() == (rust_outputs / name).read_bytes(), name
+
+
+def test_python_benchmark_job_matches_the_rust_job(workload_10k, rust_outputs, tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    subprocess.run([sys.executable, str(REPO / "examples" / "python" / "compliance.py"),
+                    str(workload_10k), str(tmp_path)], check=True)
+    for name in FILES:
+        assert (tmp_path / name).read_bytes() == (rust_outputs / name).read_bytes(), name
+
+
+def test_arrow_and_dataset_entries_agree_with_csv(workload_10k):
+    pa = pytest.importorskip("pyarrow.csv")
+    text = lambda names: {n: __import__("pyarrow").string() for n in names}  # noqa: E731
+    hs = pa.read_csv(workload_10k / "households.csv", convert_options=pa.ConvertOptions(
+        column_types=text(["household_id", "village_id", "residency", "tags"])))
+    vs = pa.read_csv(workload_10k / "visits.csv", convert_options=pa.ConvertOptions(
+        column_types=text(["household_id", "cadre_id", "at", "mode"])))
+    c_csv = minqing.compliance_csv(workload_10k, start=START, end=END)
+    c_arrow = minqing.compliance_arrow(hs, vs, start=START, end=END)
+    ds = minqing.Dataset.from_arrow(households=hs, visits=vs)
+    c_ds = ds.compliance("four_fixed_three_arrivals", start=START, end=END)
+    for c in (c_arrow, c_ds):
+        assert (c.required, c.met) == (c_csv.required, c_csv.met)
+        assert c.villages.to_pyarrow().equals(c_csv.villages.to_pyarrow())
+        assert c.missed.to_pyarrow().equals(c_csv.missed.to_pyarrow())
+    assert c_csv.summary.to_pyarrow().column("required").to_pylist() == [c_csv.required]
+
+
+def test_small_township_by_cadre_and_households(township):
+    c = township.compliance(start=datetime.date(2024, 3, 1), end=datetime.date(2024, 3, 31))
+    # H1 resident (2 half-months, 1 met), H2 away (1 month, met by phone)
+    assert (c.required, c.met) == (3, 2)
+    assert c.by_cadre().to_pyarrow().to_pylist() == [
+        {"cadre_id": "A", "required": 3, "met": 2, "rate": 2 / 3}]
+    rows = c.households.to_pyarrow().to_pylist()
+    assert [(r["household_id"], r["rule"], r["required"], r["met"]) for r in rows] == [
+        ("H1", "resident", 2, 1), ("H2", "away", 1, 1)]
+    assert c.missed.to_pyarrow().to_pylist() == [
+        {"household_id": "H1", "period_start": datetime.date(2024, 3, 16), "rule": "resident"}]
+    assert [r["name"] for r in c.rules] == ["resident", "away"]
+    assert "rate=0.666667" in repr(c)
+
+
+def test_policy_as_dict_and_bad_arguments(township):
+    contact = township.compliance("contact_households", start=START, end=END)
+    assert contact.required == 0 and contact.rate is None
+    with pytest.raises(ValueError):
+        township.compliance("no_such_policy", start=START, end=END)
+    with pytest.raises(ValueError):
+        township.compliance(start=END, end=START)
+    with pytest.raises(minqing.ParseError) as e:
+        township.compliance({"name": 3}, start=START, end=END)
+    assert e.value.code == "json.shape"
+
+
+def test_compliance_csv_missing_file(tmp_path):
+    with pytest.raises(minqing.ParseError) as e:
+        minqing.compliance_csv(tmp_path, start=START, end=END)
+    assert e.value.code == "input.missing_file"
+    assert e.value.problems[0].location.file.endswith("households.csv")
+
+
+def test_read_csv_dir_round_trip_and_problems(tmp_path, township_doc):
+    (tmp_path / "households.csv").write_text(
+        "household_id,village_id,residency\nH1,V1,resident\nH2,V1,elsewhere\n", encoding="utf-8")
+    ds, problems = minqing.read_csv_dir(tmp_path)
+    assert ds.counts["households"] == 1
+    [p] = problems
+    assert (p.code, p.location.line) == ("field.bad_value", 3)
+    assert p.location.file.endswith("households.csv") and p.location.column is not None
+    with pytest.raises(minqing.ParseError) as e:
+        minqing.read_csv_dir(tmp_path, raise_on_error=True)
+    assert e.value.problems == problems
+    with pytest.raises(minqing.ParseError) as e:
+        minqing.read_csv_dir(tmp_path / "nowhere")
+    assert e.value.code == "input.io"
+    with pytest.raises(ValueError):
+        minqing.read_csv_dir(tmp_path, encoding="latin-1")
+
+
+def test_read_csv_dir_gb18030(tmp_path):
+    (tmp_path / "households.csv").write_bytes(
+        "household_id,village_id,residency,name\nH1,V1,resident,李某某\n".encode("gb18030"))
+    ds, problems = minqing.read_csv_dir(tmp_path, encoding="gb18030")
+    assert problems == []
+    assert json.loads(ds.to_json())["households"][0]["name"] == "李某某"
+
+
+@pytest.mark.parametrize("library", ["pyarrow", "polars", "pandas"])
+def test_compliance_arrow_takes_any_arrow_table(library):
+    lib = pytest.importorskip(library)
+    hs = {"household_id": ["H1", "H2"], "village_id": ["V1", "V2"], "residency": ["resident", "away"]}
+    vs = {"household_id": ["H1", "H2", "H9"], "cadre_id": ["C1", "C1", "C1"],
+          "at": ["2024-01-03T09:00", "2024-01-20T20:00", "2024-01-03T09:00"],
+          "mode": ["in_person", "phone", "phone"]}
+    make = {"pyarrow": lambda d: lib.table(d), "polars": lambda d: lib.DataFrame(d),
+            "pandas": lambda d: lib.DataFrame(d)}[library]
+    c = minqing.compliance_arrow(make(hs), make(vs), start=datetime.date(2024, 1, 1),
+                                 end=datetime.date(2024, 1, 31))
+    assert (c.required, c.met) == (3, 2)
+    summary = c.summary.to_pyarrow().to_pylist()[0]
+    assert summary["visits_unknown_household"] == 1
+    assert c.villages.to_pyarrow().column("village_id").to_pylist() == ["V1", "V2"]

@@ -6,7 +6,8 @@
 //! deputy; 4,760 resident and 4,590 away households; 102 township cadres in
 //! the field plus cadres dispatched from the city and banner (选派干部), each
 //! covering 60 to 70 households; 25 office cadres with no households
-//! (机关值守); assignments, duty status and a quarter of visits.
+//! (机关值守); assignments, duty status and half a year of visits (the
+//! first half of 2024: one assessment period, seeds 001 and 000).
 //!
 //! The generator uses its own small PRNG (SplitMix64), integer arithmetic
 //! only and no hash-map iteration, so the same [`SynthOptions`] give the
@@ -190,7 +191,7 @@ impl Default for SynthOptions {
             office_cadres: 25,
             load: LoadBounds::seed_001(),
             quota: ContactQuota::seed_002(),
-            start: ymd(2024, 4, 1),
+            start: ymd(2024, 1, 1),
             end: ymd(2024, 6, 30),
             resident_gap_days: 8..=15,
             away_gap_days: 18..=30,

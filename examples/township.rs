@@ -501,6 +501,22 @@ fn print_visit_compliance(ds: &Dataset, start: NaiveDate, today: NaiveDate) {
             percent(v.met, v.required)
         );
     }
+    // the same figures up the tree: township and county
+    for u in report
+        .by_unit(&ds.units)
+        .iter()
+        .filter(|u| u.kind != UnitKind::Village)
+    {
+        say!(
+            "  {:<10} {:>9} {:>9} {:>8}  ({}, {} villages)",
+            u.unit_id,
+            u.required,
+            u.met,
+            percent(u.met, u.required),
+            u.kind.zh(),
+            u.villages
+        );
+    }
     let hs = HouseholdColumns::from_households(&ds.households);
     let mut cadres = report.by_cadre(&hs, &ds.assignments, Accountability::LastDay);
     // Lowest rate first (compared exactly: met_a * req_b vs met_b * req_a),

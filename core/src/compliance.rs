@@ -1241,6 +1241,111 @@ impl VillageCompliance {
     }
 }
 
+/// One unit's figures: a village's own, or the sum over every village
+/// below a township, county or grid piece ([`ComplianceReport::by_unit`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitCompliance {
+    /// The unit.
+    pub unit_id: String,
+    /// Its kind.
+    pub kind: crate::org::UnitKind,
+    /// Villages counted (the unit itself when it is a village).
+    pub villages: u32,
+    /// Required household-periods.
+    pub required: u64,
+    /// Met household-periods.
+    pub met: u64,
+}
+
+impl UnitCompliance {
+    /// `met / required`, `None` when nothing is required.
+    pub fn rate(&self) -> Option<f64> {
+        rate(self.met, self.required)
+    }
+}
+
+impl ComplianceReport {
+    /// The per-village figures rolled up the administrative tree: one row
+    /// for every unit of `units` that is a village with households in the
+    /// report or an ancestor of one (township, county, and a grid piece
+    /// or grid a village sits in), sorted by unit ID. A village missing
+    /// from `units` is counted for itself only. A cycle in the tree (which
+    /// validation reports as `unit.cycle`) stops the walk up instead of
+    /// looping.
+    ///
+    /// # Example
+    /// ```
+    /// use minqing::prelude::*;
+    /// use minqing::calendar::Window;
+    /// use minqing::cadence::presets::four_fixed_three_arrivals;
+    /// use minqing::compliance::compliance_of_dataset;
+    /// use chrono::NaiveDate;
+    /// let id = |s: &str| UnitId::new(s).unwrap();
+    /// let mut ds = Dataset::new();
+    /// ds.units = vec![
+    ///     Unit::new(id("C"), UnitKind::County),
+    ///     Unit::new(id("T"), UnitKind::Township).with_parent(id("C")),
+    ///     Unit::new(id("V1"), UnitKind::Village).with_parent(id("T")),
+    ///     Unit::new(id("V2"), UnitKind::Village).with_parent(id("T")),
+    /// ];
+    /// // two away households: one month each is required
+    /// ds.households = vec![
+    ///     Household::new(HouseholdId::new("H1")?, id("V1"), Residency::Away),
+    ///     Household::new(HouseholdId::new("H2")?, id("V2"), Residency::Away),
+    /// ];
+    /// let jan = NaiveDate::from_ymd_opt(2024, 1, 9).unwrap().and_hms_opt(10, 0, 0).unwrap();
+    /// ds.visits = vec![Visit::new(HouseholdId::new("H2")?, CadreId::new("C1")?, jan, Mode::Phone)];
+    /// let window = Window::year(2024).unwrap();
+    /// let report = compliance_of_dataset(&ds, &four_fixed_three_arrivals(), window).unwrap();
+    /// let rows = report.by_unit(&ds.units);
+    /// let t = rows.iter().find(|r| r.unit_id == "T").unwrap();
+    /// assert_eq!((t.villages, t.required, t.met), (2, 24, 1));
+    /// assert_eq!(rows.iter().find(|r| r.unit_id == "C").unwrap().met, 1);
+    /// assert_eq!(rows.len(), 4);
+    /// # Ok::<(), minqing::id::IdError>(())
+    /// ```
+    pub fn by_unit(&self, units: &[crate::org::Unit]) -> Vec<UnitCompliance> {
+        use crate::org::UnitKind;
+        use std::collections::{BTreeMap, HashSet};
+        let by_id: HashMap<&str, &crate::org::Unit> =
+            units.iter().map(|u| (u.id.as_str(), u)).collect();
+        let mut rows: BTreeMap<String, UnitCompliance> = BTreeMap::new();
+        for v in &self.villages {
+            let mut add = |id: &str, kind: UnitKind| {
+                let row = rows
+                    .entry(id.to_string())
+                    .or_insert_with(|| UnitCompliance {
+                        unit_id: id.to_string(),
+                        kind,
+                        villages: 0,
+                        required: 0,
+                        met: 0,
+                    });
+                row.villages += 1;
+                row.required += v.required;
+                row.met += v.met;
+            };
+            let own_kind = by_id
+                .get(v.village_id.as_str())
+                .map_or(UnitKind::Village, |u| u.kind);
+            add(&v.village_id, own_kind);
+            let mut seen: HashSet<&str> = HashSet::from([v.village_id.as_str()]);
+            let mut cur = by_id.get(v.village_id.as_str()).copied();
+            while let Some(parent) = cur
+                .and_then(|u| u.parent.as_ref())
+                .and_then(|p| by_id.get(p.as_str()).copied())
+            {
+                if !seen.insert(parent.id.as_str()) {
+                    break;
+                }
+                add(parent.id.as_str(), parent.kind);
+                cur = Some(parent);
+            }
+        }
+        rows.into_values().collect()
+    }
+}
+
 /// `met / required` as an IEEE-754 double; `None` when `required` is 0.
 pub fn rate(met: u64, required: u64) -> Option<f64> {
     (required > 0).then(|| met as f64 / required as f64)

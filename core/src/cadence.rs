@@ -196,7 +196,7 @@ impl CadenceRule {
 
     /// True when a contact by `mode`, signed or not, counts for this rule.
     pub fn qualifies(&self, mode: Mode, signed: bool) -> bool {
-        self.modes.contains(&mode) && (signed || !self.signed_only)
+        contact_counts(&self.modes, self.signed_only, mode, signed)
     }
 
     /// True when `visit` counts for this rule (its date aside).
@@ -366,7 +366,7 @@ impl EventRule {
 
     /// True when a contact by `mode`, signed or not, counts for this rule.
     pub fn qualifies(&self, mode: Mode, signed: bool) -> bool {
-        self.modes.contains(&mode) && (signed || !self.signed_only)
+        contact_counts(&self.modes, self.signed_only, mode, signed)
     }
 }
 
@@ -446,7 +446,7 @@ impl RoundRule {
 
     /// True when a contact by `mode`, signed or not, counts for this rule.
     pub fn qualifies(&self, mode: Mode, signed: bool) -> bool {
-        self.modes.contains(&mode) && (signed || !self.signed_only)
+        contact_counts(&self.modes, self.signed_only, mode, signed)
     }
 }
 
@@ -892,6 +892,13 @@ pub mod presets {
             _ => None,
         }
     }
+}
+
+/// Whether a contact counts for a rule (every kind of rule asks the same):
+/// its mode is one the rule accepts, and it is signed in the cadre's work
+/// log when the rule asks for that (考勤以签字为依据, seed 001).
+fn contact_counts(modes: &BTreeSet<Mode>, signed_only: bool, mode: Mode, signed: bool) -> bool {
+    modes.contains(&mode) && (signed || !signed_only)
 }
 
 #[cfg(test)]

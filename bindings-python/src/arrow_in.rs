@@ -20,6 +20,7 @@ use minqing::cadre::{Cadre, Duty, DutySpan, DutyStatus, Rank, Team, TeamKind};
 use minqing::dataset::Dataset;
 use minqing::household::{Household, Residency, Tag, check_tag};
 use minqing::id::{CadreId, HouseholdId, IdError, TeamId, UnitId};
+use minqing::io::words_of;
 use minqing::org::{Unit, UnitKind};
 use minqing::problem::{Code, Location, Problem, Report};
 use minqing::visit::{Mode, Visit};
@@ -594,21 +595,6 @@ fn read<T>(
     out
 }
 
-const UNIT_KINDS: &[&str] = &[
-    "county",
-    "township",
-    "village",
-    "group",
-    "grid_piece",
-    "grid",
-];
-const RESIDENCIES: &[&str] = &["resident", "away"];
-const MODES: &[&str] = &["in_person", "phone", "video", "at_station"];
-
-fn words_of<T: Copy>(all: &[T], as_str: impl Fn(T) -> &'static str) -> Vec<&'static str> {
-    all.iter().map(|&v| as_str(v)).collect()
-}
-
 /// Converts the tables to a [`Dataset`], or returns every problem found.
 pub(crate) fn to_dataset(t: &Tables) -> Result<Dataset, Report> {
     use Want::*;
@@ -629,7 +615,12 @@ pub(crate) fn to_dataset(t: &Tables) -> Result<Dataset, Report> {
         r,
         |row| {
             let id = row.id::<UnitId>(0, true);
-            let kind = row.word(1, true, UnitKind::parse, UNIT_KINDS);
+            let kind = row.word(
+                1,
+                true,
+                UnitKind::parse,
+                &words_of(&UnitKind::ALL, UnitKind::as_str),
+            );
             let parent = row.id::<UnitId>(2, false);
             let name = row.text_owned(3, false);
             let population = row.count(4);
@@ -661,7 +652,12 @@ pub(crate) fn to_dataset(t: &Tables) -> Result<Dataset, Report> {
         |row| {
             let id = row.id::<HouseholdId>(0, true);
             let village = row.id::<UnitId>(1, true);
-            let residency = row.word(2, true, Residency::parse, RESIDENCIES);
+            let residency = row.word(
+                2,
+                true,
+                Residency::parse,
+                &words_of(&Residency::ALL, Residency::as_str),
+            );
             let mut h = Household::new(id?, village?, residency?);
             h.tags = row.tags(3);
             h.name = row.text_owned(4, false);
@@ -816,7 +812,7 @@ pub(crate) fn to_dataset(t: &Tables) -> Result<Dataset, Report> {
             let household = row.id::<HouseholdId>(0, true);
             let cadre = row.id::<CadreId>(1, true);
             let at = row.datetime(2, true);
-            let mode = row.word(3, true, Mode::parse, MODES);
+            let mode = row.word(3, true, Mode::parse, &words_of(Mode::ALL, Mode::as_str));
             let signed = row.boolean(4).unwrap_or(false);
             let note = row.text_owned(5, false);
             let mut v = Visit::new(household?, cadre?, at?, mode?);

@@ -20,6 +20,9 @@ pub enum Residency {
 }
 
 impl Residency {
+    /// Both values.
+    pub const ALL: [Residency; 2] = [Residency::Resident, Residency::Away];
+
     /// The word used in files.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -32,8 +32,8 @@ use crate::cadre::{Cadre, Duty, Rank};
 use crate::dataset::{Dataset, Sources};
 use crate::household::{Household, Residency, Tag, check_tag};
 use crate::id::IdError;
-use crate::io::Parsed;
 use crate::io::date;
+use crate::io::{Parsed, words_of};
 use crate::org::{Unit, UnitKind};
 use crate::problem::{Code, Location, Problem, Report};
 use crate::visit::{Mode, Visit};
@@ -850,18 +850,6 @@ const VISIT_COLUMNS: Columns = &[
     ("note", false),
 ];
 
-const UNIT_KINDS: &[&str] = &[
-    "county",
-    "township",
-    "village",
-    "group",
-    "grid_piece",
-    "grid",
-];
-const RESIDENCIES: &[&str] = &["resident", "away"];
-const RANKS: &[&str] = &["leader", "middle", "ordinary", "village", "dispatched"];
-const MODES: &[&str] = &["in_person", "phone", "video", "at_station"];
-
 /// Reads units.csv: `unit_id, kind` required; `parent_id, name,
 /// population` optional.
 ///
@@ -882,7 +870,12 @@ const MODES: &[&str] = &["in_person", "phone", "video", "at_station"];
 pub fn read_units<R: Read>(reader: R, opts: &ReadOptions) -> Parsed<Unit> {
     read_table(reader, opts, UNIT_COLUMNS, |r| {
         let id = r.id(0, true);
-        let kind = r.word(1, true, UnitKind::parse, UNIT_KINDS);
+        let kind = r.word(
+            1,
+            true,
+            UnitKind::parse,
+            &words_of(&UnitKind::ALL, UnitKind::as_str),
+        );
         let parent = r.id(2, false);
         let name = r.text(3, false);
         let population = r.number(4);
@@ -918,7 +911,12 @@ pub fn read_households<R: Read>(reader: R, opts: &ReadOptions) -> Parsed<Househo
     read_table(reader, opts, HOUSEHOLD_COLUMNS, |r| {
         let id = r.id(0, true);
         let village = r.id(1, true);
-        let residency = r.word(2, true, Residency::parse, RESIDENCIES);
+        let residency = r.word(
+            2,
+            true,
+            Residency::parse,
+            &words_of(&Residency::ALL, Residency::as_str),
+        );
         let tags = r.tags(3);
         let name = r.text(4, false);
         let phone = r.text(5, false);
@@ -962,7 +960,7 @@ pub fn read_cadres<R: Read>(reader: R, opts: &ReadOptions) -> Parsed<Cadre> {
         let id = r.id(0, true);
         let name = r.text(1, true);
         let phone = r.text(2, false);
-        let rank = r.word(3, false, Rank::parse, RANKS);
+        let rank = r.word(3, false, Rank::parse, &words_of(Rank::ALL, Rank::as_str));
         let unit = r.id(4, false);
         let min_households = r.number(5);
         let max_households = r.number(6);
@@ -1034,7 +1032,7 @@ pub fn read_visits<R: Read>(reader: R, opts: &ReadOptions) -> Parsed<Visit> {
         let household = r.id(0, true);
         let cadre = r.id(1, true);
         let at = r.datetime(2, true);
-        let mode = r.word(3, true, Mode::parse, MODES);
+        let mode = r.word(3, true, Mode::parse, &words_of(Mode::ALL, Mode::as_str));
         let signed = r.boolean(4);
         let note = r.text(5, false);
         Some(Visit {

@@ -39,6 +39,17 @@ pub use self::date::{DateError, format_date, format_datetime, parse_date, parse_
 pub use self::json::{SCHEMA, from_json_str, read_json, to_json_string, write_json};
 pub use self::jsonl::{read_jsonl, write_jsonl};
 
+/// The words a file may use for an enum, in the enum's order, for messages
+/// such as "`x` is not one of: …"; the enum is the only list.
+///
+/// ```
+/// use minqing::household::Residency;
+/// assert_eq!(minqing::io::words_of(&Residency::ALL, Residency::as_str), ["resident", "away"]);
+/// ```
+pub fn words_of<T: Copy>(all: &[T], as_str: impl Fn(T) -> &'static str) -> Vec<&'static str> {
+    all.iter().map(|&v| as_str(v)).collect()
+}
+
 /// What a reader returns: the good records, where each came from, and every
 /// problem found (bad rows are reported here, never silently dropped).
 #[derive(Debug, Clone, PartialEq)]

@@ -528,6 +528,167 @@ mod tests {
         ));
     }
 
+    /// Policies, compliance, presence and due lists (`src/cadence.rs`).
+    #[test]
+    fn cadence_results_have_the_cores_fields() {
+        use crate::cadence::{self, ComplianceInput, DueInput};
+        use minqing::cadence::{EventRule, PresenceRule, RoundRule, presets};
+        use minqing::calendar::CampaignRound;
+        use minqing::compliance::Accountability;
+        use minqing::due::{DueReasonKind, SignalLight};
+        let u = unions();
+        assert_eq!(u["PeriodKind"], words(PeriodKind::ALL));
+        assert_eq!(
+            u["SignalLight"],
+            words(&[SignalLight::Green, SignalLight::Yellow, SignalLight::Red])
+        );
+        assert_eq!(
+            u["DueReasonKind"],
+            words(&[
+                DueReasonKind::Overdue,
+                DueReasonKind::DueSoon,
+                DueReasonKind::RequestOverdue,
+                DueReasonKind::RequestFeedbackOverdue,
+                DueReasonKind::RequestOpen,
+            ])
+        );
+        assert_eq!(
+            u["Accountability"],
+            words(&[Accountability::LastDay, Accountability::FirstDay])
+        );
+        assert_eq!(u["PresetName"], words(&cadence::PRESETS));
+
+        let full_selector = Selector {
+            residency: Some(Residency::Resident),
+            tags: [Tag::Hardship].into(),
+            villages: [UnitId::new("V1").unwrap()].into(),
+            contact_household: Some(true),
+            any_tags: [Tag::Disabled].into(),
+        };
+        check("Selector", &full_selector, &Selector::default());
+        let rule = CadenceRule::new("r", Selector::default(), PeriodKind::Month);
+        check("CadenceRule", &rule.clone().signed_only(true), &rule);
+        let ev = EventRule::new("e", [EventKind::Funeral], 3);
+        check("EventRule", &ev.clone().signed_only(true), &ev);
+        let round = CampaignRound::new("第一轮", minqing::calendar::Window::year(2024).unwrap());
+        check("CampaignRound", &round, &round);
+        let rr = RoundRule::new("r", Selector::default(), [round]);
+        check("RoundRule", &rr.clone().signed_only(true), &rr);
+        let minimal = Policy::new("p").rule(rule.clone());
+        let full = minimal.clone().event_rule(ev).round_rule(rr);
+        check("Policy", &full, &minimal);
+        let p = presets::FourFixedThreeArrivals::default();
+        check("FourFixedThreeArrivals", &p, &p);
+        let p = presets::ContactHouseholds::default();
+        check("ContactHouseholds", &p, &p);
+        let p = presets::GridOnePlusX::default();
+        check("GridOnePlusX", &p, &p);
+        let p = presets::VisitAllRounds::default();
+        check("VisitAllRounds", &p, &p);
+        let p = PresenceRule::default();
+        check("PresenceRule", &p, &p);
+        check("StationDays", &p.station_days, &p.station_days);
+
+        let doc = r#"{"schema": "minqing/1",
+            "units": [{"unit_id": "V1", "kind": "village"}],
+            "households": [{"household_id": "H1", "village_id": "V1", "residency": "away"},
+                           {"household_id": "H2", "village_id": "V1", "residency": "resident"}],
+            "cadres": [{"cadre_id": "A", "name": "李某某"}],
+            "teams": [{"team_id": "WS1", "kind": "work_station", "unit_id": "V1", "leader": "A"}],
+            "assignments": [{"household_id": "H1", "cadre_id": "A", "from": "2024-01-01"},
+                            {"household_id": "H2", "cadre_id": "A", "from": "2024-01-01"}],
+            "visits": [{"household_id": "H2", "cadre_id": "A", "at": "2024-01-05T09:00:00", "mode": "in_person"},
+                       {"household_id": "H1", "cadre_id": "A", "at": "2024-03-02T09:00:00", "mode": "phone"}]}"#;
+        let window = r#"{"start": "2024-01-01", "end": "2024-03-31"}"#;
+        let c = cadence::compliance(doc, "four_fixed_three_arrivals", window, None).unwrap();
+        check("ComplianceReport", &c, &c);
+        check("RuleCompliance", &c.rules[0], &c.rules[0]);
+        check("VillageCompliance", &c.villages[0], &c.villages[0]);
+        check("PeriodOutcome", &c.periods[0], &c.periods[0]);
+        check("MissedPeriod", &c.missed[0], &c.missed[0]);
+        check("CadreCompliance", &c.cadres[0], &c.cadres[0]);
+        let day = NaiveDate::from_ymd_opt(2024, 3, 1).unwrap();
+        let t = cadence::TriggeredOutput {
+            household_id: "H1".into(),
+            rule: "e".into(),
+            kind: EventKind::Funeral,
+            event_date: day,
+            due: day,
+            met: true,
+            met_on: Some(day),
+        };
+        check("TriggeredVisit", &t, &t);
+        let rv = cadence::RoundVisitOutput {
+            household_id: "H1".into(),
+            rule: "r".into(),
+            round: "第一轮".into(),
+            met: false,
+            met_on: None,
+        };
+        check("RoundVisit", &rv, &rv);
+        let rc = cadence::RoundOutput {
+            rule: "r".into(),
+            round: "第一轮".into(),
+            selected: 1,
+            visited: 0,
+            villages: c.villages.clone(),
+        };
+        check("RoundCoverage", &rc, &rc);
+
+        let pr = cadence::station_presence(
+            doc,
+            "WS1",
+            window,
+            Some(r#"{"year": "month", "min_days_per_year": 1}"#),
+        )
+        .unwrap();
+        check("PresenceReport", &pr, &pr);
+        check("PresencePeriod", &pr.weeks[0], &pr.weeks[0]);
+        check("StationDayHeld", &pr.station_days[0], &pr.station_days[0]);
+
+        let list = cadence::due_list(doc, "A", "2024-03-13", None).unwrap();
+        check("DueList", &list, &list);
+        let item = list
+            .items
+            .iter()
+            .find(|i| i.missed_period.is_some())
+            .expect("red");
+        check("DueItem", item, item);
+        check("Period", &item.period, &item.period);
+        let h = &list.households[0];
+        check("HouseholdSignal", h, h);
+        let mut reason = h.reasons[0].clone();
+        reason.rule_index = None;
+        reason.request_id = None;
+        reason.deadline = None;
+        let mut full = reason.clone();
+        full.rule_index = Some(0);
+        full.request_id = Some(RequestId::new("R1").unwrap());
+        full.deadline = Some(day);
+        check("DueReason", &full, &reason);
+
+        fn input<T: serde::de::DeserializeOwned>(name: &str, sample: Value) {
+            let fields = &interfaces()[name];
+            let declared: BTreeSet<String> = fields.keys().cloned().collect();
+            let given: BTreeSet<String> = sample.as_object().unwrap().keys().cloned().collect();
+            assert_eq!(
+                declared, given,
+                "the sample of {name} has every declared field"
+            );
+            assert!(fields.values().all(|r| !r), "{name}: every field optional");
+            serde_json::from_value::<T>(sample).unwrap_or_else(|e| panic!("{name}: {e}"));
+            serde_json::from_value::<T>(serde_json::json!({})).unwrap();
+        }
+        input::<DueInput>(
+            "DueOptions",
+            serde_json::json!({"policy": "contact_households", "yellowDays": 2, "requestTime": "08:00:00"}),
+        );
+        input::<ComplianceInput>(
+            "ComplianceOptions",
+            serde_json::json!({"accountability": "first_day"}),
+        );
+    }
+
     #[test]
     fn the_document_has_the_data_sets_collections() {
         let mut expected = keys(&Dataset::new());

@@ -20,6 +20,11 @@
 //! | `escalationsDue(log, now, options?)` | `DueEvent[]` |
 //! | `meetingsDue(logs, today, options?)` | `MeetingsDue` |
 //! | `requestMetrics(logs, now, query?)` | `Metrics` |
+//! | `policyPreset(name, overrides?)` | `Policy` |
+//! | `compliance(doc, policy, window, options?)` | `ComplianceReport` |
+//! | `stationPresence(doc, teamId, window, rule?)` | `PresenceReport` |
+//! | `dueList(doc, cadreId, today, options?)` | `DueList` |
+//! | `new DuePlanner(doc)`, `.dueList(cadreId, today, options?)` | `DueList` |
 //! | `version()` | the package version |
 //!
 //! `doc` is a `minqing/1` JSON document, as an object or as JSON text.
@@ -30,6 +35,7 @@
 //! which takes JSON text and runs natively too.
 #![warn(missing_docs)]
 
+pub mod cadence;
 pub mod calls;
 mod declarations;
 pub mod document;
@@ -430,6 +436,158 @@ pub fn request_metrics(
     let now = string_arg(&now, "now", Code::FieldBadDatetime)?;
     let query = opt_json(query, "query")?;
     answer(requests::request_metrics(&logs, &now, query.as_deref()))
+}
+
+/// `policyPreset(name, overrides?)`: a ready-made policy (`four_fixed_three_arrivals`,
+/// `contact_households`, `grid_one_plus_x`, `visit_all_rounds`) as a plain
+/// `Policy` object the caller may change and pass to `compliance` or
+/// `dueList`; `overrides` replaces fields of the preset's parameters
+/// (`{ hospitalisation_within_days: 5 }`) before the policy is made.
+///
+/// # Errors
+/// A `MinqingError`: `field.bad_value` (unknown preset), `json.*`
+/// (overrides the preset does not have, or of the wrong type).
+#[wasm_bindgen(js_name = policyPreset, unchecked_return_type = "Policy")]
+pub fn policy_preset(
+    #[wasm_bindgen(unchecked_param_type = "PresetName")] name: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "PresetOverrides")] overrides: Option<JsValue>,
+) -> Result<JsValue, JsValue> {
+    let name = string_arg(&name, "name", Code::FieldBadValue)?;
+    let overrides = match opt_json(overrides, "overrides")? {
+        None => None,
+        Some(t) => Some(
+            document::read_record::<serde_json::Value>(&t, "overrides")
+                .map_err(|r| throw(r.problems))?,
+        ),
+    };
+    answer(cadence::policy_preset(&name, overrides.as_ref()))
+}
+
+/// `compliance(doc, policy, window, options?)`: the data set's compliance
+/// with `policy` (a preset name, `{ preset, overrides }` or a `Policy`)
+/// over `window` (`{ start, end }`, inclusive): per rule, village,
+/// household-period, event, round and cadre.
+///
+/// # Errors
+/// A `MinqingError`: `json.*`, `field.bad_date`, `field.bad_value`.
+#[wasm_bindgen(js_name = compliance, unchecked_return_type = "ComplianceReport")]
+pub fn compliance(
+    #[wasm_bindgen(unchecked_param_type = "DocumentInput")] doc: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "PolicyInput")] policy: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "DateWindow")] window: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "ComplianceOptions")] options: Option<JsValue>,
+) -> Result<JsValue, JsValue> {
+    let doc = json_text(&doc, "doc")?;
+    let policy = json_text(&policy, "policy")?;
+    let window = json_text(&window, "window")?;
+    let options = opt_json(options, "options")?;
+    answer(cadence::compliance(
+        &doc,
+        &policy,
+        &window,
+        options.as_deref(),
+    ))
+}
+
+/// `stationPresence(doc, teamId, window, rule?)`: the days of presence of a
+/// work station (驻村工作站) and whether its weeks, years and station days
+/// (逢五) were met, under the seed's presence rule with `rule`'s fields put
+/// over it.
+///
+/// # Errors
+/// A `MinqingError`: `json.*`, `field.bad_date`, `field.bad_id`.
+#[wasm_bindgen(js_name = stationPresence, unchecked_return_type = "PresenceReport")]
+pub fn station_presence(
+    #[wasm_bindgen(unchecked_param_type = "DocumentInput")] doc: JsValue,
+    #[wasm_bindgen(js_name = teamId, unchecked_param_type = "string")] team_id: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "DateWindow")] window: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "Partial<PresenceRule>")] rule: Option<JsValue>,
+) -> Result<JsValue, JsValue> {
+    let doc = json_text(&doc, "doc")?;
+    let team_id = string_arg(&team_id, "teamId", Code::FieldBadId)?;
+    let window = json_text(&window, "window")?;
+    let rule = opt_json(rule, "rule")?;
+    answer(cadence::station_presence(
+        &doc,
+        &team_id,
+        &window,
+        rule.as_deref(),
+    ))
+}
+
+/// `dueList(doc, cadreId, today, options?)`: the cadre's due list on
+/// `today`: every household they cover, what it still needs and by when,
+/// and its signal light (red, yellow, green) with bilingual reasons.
+///
+/// # Errors
+/// A `MinqingError`: `json.*`, `field.bad_date`, `field.bad_id` (a cadre
+/// the data set does not have), `field.bad_value` (an unknown preset).
+#[wasm_bindgen(js_name = dueList, unchecked_return_type = "DueList")]
+pub fn due_list(
+    #[wasm_bindgen(unchecked_param_type = "DocumentInput")] doc: JsValue,
+    #[wasm_bindgen(js_name = cadreId, unchecked_param_type = "string")] cadre_id: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "IsoDate")] today: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "DueOptions")] options: Option<JsValue>,
+) -> Result<JsValue, JsValue> {
+    let doc = json_text(&doc, "doc")?;
+    let cadre_id = string_arg(&cadre_id, "cadreId", Code::FieldBadId)?;
+    let today = string_arg(&today, "today", Code::FieldBadDate)?;
+    let options = opt_json(options, "options")?;
+    answer(cadence::due_list(
+        &doc,
+        &cadre_id,
+        &today,
+        options.as_deref(),
+    ))
+}
+
+/// A data set read once for many due lists: `new DuePlanner(doc)`, then
+/// `planner.dueList(cadreId, today, options?)` as often as needed (the
+/// document is parsed and checked once, not on every call).
+#[wasm_bindgen]
+pub struct DuePlanner {
+    inner: cadence::Planner,
+}
+
+#[wasm_bindgen]
+impl DuePlanner {
+    /// Reads the document.
+    ///
+    /// # Errors
+    /// A `MinqingError` with a `json.*` code.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "DocumentInput")] doc: JsValue,
+    ) -> Result<DuePlanner, JsValue> {
+        let doc = json_text(&doc, "doc")?;
+        match cadence::Planner::new(&doc) {
+            Ok(inner) => Ok(DuePlanner { inner }),
+            Err(report) => Err(throw(report.problems)),
+        }
+    }
+
+    /// `planner.dueList(cadreId, today, options?)`: as `dueList`.
+    ///
+    /// # Errors
+    /// As `dueList`.
+    #[wasm_bindgen(js_name = dueList, unchecked_return_type = "DueList")]
+    pub fn due_list(
+        &self,
+        #[wasm_bindgen(js_name = cadreId, unchecked_param_type = "string")] cadre_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "IsoDate")] today: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "DueOptions")] options: Option<JsValue>,
+    ) -> Result<JsValue, JsValue> {
+        let cadre_id = string_arg(&cadre_id, "cadreId", Code::FieldBadId)?;
+        let today = string_arg(&today, "today", Code::FieldBadDate)?;
+        let options = opt_json(options, "options")?;
+        answer(self.inner.due_list(&cadre_id, &today, options.as_deref()))
+    }
+
+    /// The IDs of the data set's cadres, sorted.
+    #[wasm_bindgen(unchecked_return_type = "string[]")]
+    pub fn cadres(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.cadres())
+    }
 }
 
 #[cfg(test)]

@@ -715,6 +715,340 @@ export interface ComplianceSummary {
   rate: number | null;
 }
 
+/** Period lengths of the calendar (ISO week, half month, month, ...). */
+export type PeriodKind = "iso_week" | "half_month" | "month" | "quarter" | "half_year" | "year";
+
+/** A period: its kind and first day. */
+export interface Period {
+  kind: PeriodKind;
+  start: IsoDate;
+}
+
+/** Which households a rule applies to; every condition optional. */
+export interface Selector {
+  residency?: Residency;
+  /** Every one of these tags. */
+  tags?: Tag[];
+  villages?: string[];
+  contact_household?: boolean;
+  /** At least one of these tags. */
+  any_tags?: Tag[];
+}
+
+/** A period rule: at least `min_contacts` qualifying contacts every period. */
+export interface CadenceRule {
+  name: string;
+  selector: Selector;
+  period: PeriodKind;
+  min_contacts: number;
+  modes: Mode[];
+  signed_only?: boolean;
+}
+
+/** An event rule: a contact within `within_days` days after an event. */
+export interface EventRule {
+  name: string;
+  selector: Selector;
+  /** Empty: every kind. */
+  kinds: EventKind[];
+  within_days: number;
+  min_contacts: number;
+  modes: Mode[];
+  signed_only?: boolean;
+}
+
+/** A named campaign round (遍访). */
+export interface CampaignRound {
+  name: string;
+  window: DateWindow;
+}
+
+/** A round rule: a contact in every round. */
+export interface RoundRule {
+  name: string;
+  selector: Selector;
+  rounds: CampaignRound[];
+  min_contacts: number;
+  modes: Mode[];
+  signed_only?: boolean;
+}
+
+/**
+ * A visit policy (走访制度). When read, `selector`, `min_contacts` (1),
+ * `modes` (all) and `kinds` (all) may be left out.
+ */
+export interface Policy {
+  name: string;
+  rules: CadenceRule[];
+  event_rules?: EventRule[];
+  round_rules?: RoundRule[];
+}
+
+/** The ready-made policies of `policyPreset`. */
+export type PresetName =
+  | "four_fixed_three_arrivals"
+  | "contact_households"
+  | "grid_one_plus_x"
+  | "visit_all_rounds";
+
+/** Parameters of the preset `four_fixed_three_arrivals` (四定三到). */
+export interface FourFixedThreeArrivals {
+  resident_period: PeriodKind;
+  resident_min: number;
+  resident_modes: Mode[];
+  away_period: PeriodKind;
+  away_min: number;
+  away_modes: Mode[];
+  signed_only: boolean;
+}
+
+/** Parameters of the preset `contact_households` (联系户). */
+export interface ContactHouseholds {
+  period: PeriodKind;
+  min_visits: number;
+  modes: Mode[];
+  signed_only: boolean;
+}
+
+/** Parameters of the preset `grid_one_plus_x` (网格 1+X, 十必访). */
+export interface GridOnePlusX {
+  must_visit_tags: Tag[];
+  resident_period: PeriodKind;
+  resident_modes: Mode[];
+  away_period: PeriodKind;
+  away_modes: Mode[];
+  contact_period: PeriodKind;
+  contact_modes: Mode[];
+  hospitalisation_within_days: number;
+  wedding_funeral_within_days: number;
+  event_modes: Mode[];
+  signed_only: boolean;
+}
+
+/** Parameters of the preset `visit_all_rounds` (遍访). */
+export interface VisitAllRounds {
+  rounds: CampaignRound[];
+  resident_modes: Mode[];
+  include_away: boolean;
+  away_modes: Mode[];
+  min_contacts: number;
+  signed_only: boolean;
+}
+
+/** Overrides of a preset's parameters (`policyPreset(name, overrides)`). */
+export type PresetOverrides =
+  | Partial<FourFixedThreeArrivals>
+  | Partial<ContactHouseholds>
+  | Partial<GridOnePlusX>
+  | Partial<VisitAllRounds>;
+
+/** A policy argument: a preset name, a preset with overrides, or a whole `Policy`. */
+export type PolicyInput = PresetName | { preset: PresetName; overrides?: PresetOverrides } | Policy;
+
+/** Who the per-cadre figures charge a period to. */
+export type Accountability = "last_day" | "first_day";
+
+/** Options of `compliance`. */
+export interface ComplianceOptions {
+  /** Default "last_day": the cadre assigned on the period's last day. */
+  accountability?: Accountability;
+}
+
+/** One rule's figures in a `ComplianceReport`. */
+export interface RuleCompliance {
+  name: string;
+  kind: "period" | "event" | "round";
+  required: number;
+  met: number;
+}
+
+/** One village's figures. */
+export interface VillageCompliance {
+  village_id: string;
+  required: number;
+  met: number;
+}
+
+/** One required household-period of a period rule. */
+export interface PeriodOutcome {
+  household_id: string;
+  rule: string;
+  start: IsoDate;
+  end: IsoDate;
+  met: boolean;
+}
+
+/** One missed household-period (未达标). */
+export interface MissedPeriod {
+  household_id: string;
+  rule: string;
+  start: IsoDate;
+}
+
+/** One requirement an event triggered. */
+export interface TriggeredVisit {
+  household_id: string;
+  rule: string;
+  kind: EventKind;
+  event_date: IsoDate;
+  due: IsoDate;
+  met: boolean;
+  met_on: IsoDate | null;
+}
+
+/** One household's requirement in one round. */
+export interface RoundVisit {
+  household_id: string;
+  rule: string;
+  round: string;
+  met: boolean;
+  met_on: IsoDate | null;
+}
+
+/** The coverage of one round (遍访覆盖). */
+export interface RoundCoverage {
+  rule: string;
+  round: string;
+  selected: number;
+  visited: number;
+  villages: VillageCompliance[];
+}
+
+/** One cadre's figures (`cadre_id` empty: periods with nobody assigned). */
+export interface CadreCompliance {
+  cadre_id: string;
+  required: number;
+  met: number;
+}
+
+/** What `compliance` returns. */
+export interface ComplianceReport {
+  policy_name: string;
+  window: DateWindow;
+  required: number;
+  met: number;
+  /** `met / required`; null when nothing is required. */
+  rate: number | null;
+  /** Period rules, then event rules, then round rules. */
+  rules: RuleCompliance[];
+  villages: VillageCompliance[];
+  /** Every required household-period, by household ID, rule, period. */
+  periods: PeriodOutcome[];
+  missed: MissedPeriod[];
+  triggered: TriggeredVisit[];
+  round_visits: RoundVisit[];
+  rounds: RoundCoverage[];
+  cadres: CadreCompliance[];
+  visits_counted: number;
+  visits_outside_window: number;
+}
+
+/** Fixed station days of the month (逢五: 5, 15, 25). */
+export interface StationDays {
+  days: number[];
+}
+
+/** A work station's presence rule (每周至少下村1天，全年不少于52天, 逢五). */
+export interface PresenceRule {
+  modes: Mode[];
+  week: PeriodKind;
+  min_days_per_week: number;
+  year: PeriodKind;
+  min_days_per_year: number;
+  station_days: StationDays;
+}
+
+/** Days of presence in one week or year, and whether they were enough. */
+export interface PresencePeriod {
+  start: IsoDate;
+  end: IsoDate;
+  days: number;
+  met: boolean;
+}
+
+/** Whether a station day was held. */
+export interface StationDayHeld {
+  date: IsoDate;
+  held: boolean;
+}
+
+/** What `stationPresence` returns. */
+export interface PresenceReport {
+  team_id: string;
+  unit_id: string;
+  days: IsoDate[];
+  weeks: PresencePeriod[];
+  years: PresencePeriod[];
+  station_days: StationDayHeld[];
+}
+
+/** The due list's signal light (民情信号灯). */
+export type SignalLight = "green" | "yellow" | "red";
+
+/** Options of `dueList`. */
+export interface DueOptions {
+  /** Default "four_fixed_three_arrivals". */
+  policy?: PolicyInput;
+  /** Yellow when the deadline is at most this many days away (default 3). */
+  yellowDays?: number;
+  /** When in the day request signals are taken, "HH:MM:SS" (default "00:00:00"). */
+  requestTime?: string;
+}
+
+/** One household's next requirement under one rule (应访事项). */
+export interface DueItem {
+  household_id: string;
+  rule: string;
+  rule_index: number;
+  period: Period;
+  deadline: IsoDate;
+  days_left: number;
+  contacts_needed: number;
+  contacts_made: number;
+  missed_period: Period | null;
+  last_contact: IsoDate | null;
+  light: SignalLight;
+}
+
+/** Why a household's light has its colour. */
+export type DueReasonKind =
+  | "overdue"
+  | "due_soon"
+  | "request_overdue"
+  | "request_feedback_overdue"
+  | "request_open";
+
+/** One reason of a household's light, in Chinese and English. */
+export interface DueReason {
+  kind: DueReasonKind;
+  light: SignalLight;
+  rule_index?: number;
+  request_id?: string;
+  deadline?: IsoDate;
+  message: Message;
+}
+
+/** A household's light on a due list. */
+export interface HouseholdSignal {
+  household_id: string;
+  light: SignalLight;
+  deadline: IsoDate | null;
+  items: number;
+  reasons: DueReason[];
+}
+
+/** What `dueList` returns: a cadre's due list for a day. */
+export interface DueList {
+  cadre_id: string;
+  today: IsoDate;
+  policy_name: string;
+  rules: CadenceRule[];
+  /** Overdue first, then by deadline, household ID, rule. */
+  items: DueItem[];
+  /** Red, yellow, green, then by earliest deadline, then by ID. */
+  households: HouseholdSignal[];
+}
+
 /** Options of `validateDataset`. */
 export interface ValidateOptions {
   /** The fewest members a work station must have (default 3, seed 003). */

@@ -20,16 +20,7 @@ include!(concat!(env!("OUT_DIR"), "/vectors.rs"));
 /// binding does not expose yet. A vector with one of these operations is
 /// skipped and reported, not failed. Remove an entry as soon as the binding
 /// gains the function; never add one to hide a wrong answer.
-const PENDING_OPERATIONS: &[&str] = &[
-    // Compliance of a policy over a window and work-station presence
-    // (`minqing::compliance`): `compliance(doc, policy, window)` and
-    // `stationPresence(...)` here.
-    "compliance",
-    "station_presence",
-    // A cadre's due list with signal lights (`minqing::due`, issue 3):
-    // `dueList(doc, cadreId, today, options)` here once the binding has it.
-    "due_list",
-];
+const PENDING_OPERATIONS: &[&str] = &[];
 
 /// What the binding answers for one vector, in the vector's `expected`
 /// shape; `None` for a pending operation.
@@ -109,11 +100,103 @@ fn run(op: &str, input: &Value) -> Option<Value> {
                 case_options(input),
             ))
         }
+        "compliance" => {
+            let options = input
+                .get("accountability")
+                .map(|a| json!({ "accountability": a }));
+            let mut out = binding::compliance(input, &input["policy"], &input["window"], options);
+            for r in out["rules"].as_array_mut().expect("rules") {
+                let kind = r.as_object_mut().unwrap().remove("kind");
+                assert!(
+                    matches!(
+                        kind.as_ref().and_then(Value::as_str),
+                        Some("period" | "event" | "round")
+                    ),
+                    "a rule's kind: {kind:?}"
+                );
+            }
+            Some(pick(
+                &out,
+                &[
+                    "required",
+                    "met",
+                    "rules",
+                    "villages",
+                    "periods",
+                    "missed",
+                    "triggered",
+                    "round_visits",
+                    "rounds",
+                    "cadres",
+                ],
+            ))
+        }
+        "station_presence" => {
+            let out = binding::station_presence(input, input.get("overrides").cloned());
+            assert_eq!(out["team_id"], input["team_id"]);
+            Some(pick(&out, &["days", "weeks", "years", "station_days"]))
+        }
+        "due_list" => {
+            let options = input
+                .get("options")
+                .map(|o| json!({"yellowDays": o.get("yellow_days"), "policy": o.get("policy")}));
+            let list = binding::due_list(input, options);
+            assert_eq!(list["cadre_id"], input["cadre_id"]);
+            let items: Vec<Value> = list["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .map(|i| {
+                    json!({
+                        "household_id": i["household_id"],
+                        "rule": i["rule"],
+                        "period_start": i["period"]["start"],
+                        "deadline": i["deadline"],
+                        "contacts_needed": i["contacts_needed"],
+                        "contacts_made": i["contacts_made"],
+                        "last_contact": i["last_contact"],
+                        "light": i["light"],
+                    })
+                })
+                .collect();
+            let households: Vec<Value> = list["households"]
+                .as_array()
+                .expect("households")
+                .iter()
+                .map(|h| {
+                    let reasons = h["reasons"].as_array().expect("reasons");
+                    for r in reasons {
+                        let m = &r["message"];
+                        assert!(
+                            m["zh"].as_str().is_some_and(|s| !s.is_empty())
+                                && m["en"].as_str().is_some_and(|s| !s.is_empty()),
+                            "reasons in both languages: {r}"
+                        );
+                    }
+                    json!({
+                        "household_id": h["household_id"],
+                        "light": h["light"],
+                        "deadline": h["deadline"],
+                        "reasons": reasons.iter().map(|r| r["kind"].clone()).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            Some(json!({ "items": items, "households": households }))
+        }
         other if PENDING_OPERATIONS.contains(&other) => None,
         other => panic!(
             "unknown operation `{other}`: add it to the binding, or to PENDING_OPERATIONS with a reason"
         ),
     }
+}
+
+/// The fields `keys` of `v`, as a new object.
+fn pick(v: &Value, keys: &[&str]) -> Value {
+    Value::Object(
+        keys.iter()
+            .map(|k| (k.to_string(), v[*k].clone()))
+            .collect(),
+    )
 }
 
 /// A problem as the vectors hold it: code, severity and location; the
@@ -170,7 +253,7 @@ fn doc_text(input: &Value) -> String {
 #[cfg(not(target_arch = "wasm32"))]
 mod binding {
     use super::doc_text;
-    use minqing_wasm::{calls, planning, requests};
+    use minqing_wasm::{cadence, calls, planning, requests};
     use serde_json::Value;
 
     pub fn validate(input: &Value) -> Vec<Value> {
@@ -247,6 +330,47 @@ mod binding {
         let opts = options_text(options);
         let m = requests::meetings_due(&logs.to_string(), today, opts.as_deref()).expect("ok");
         serde_json::to_value(m).unwrap()
+    }
+
+    pub fn compliance(
+        input: &Value,
+        policy: &Value,
+        window: &Value,
+        options: Option<Value>,
+    ) -> Value {
+        let opts = options_text(options);
+        let r = cadence::compliance(
+            &doc_text(input),
+            &policy.to_string(),
+            &window.to_string(),
+            opts.as_deref(),
+        )
+        .expect("compliance");
+        serde_json::to_value(r).unwrap()
+    }
+
+    pub fn station_presence(input: &Value, rule: Option<Value>) -> Value {
+        let rule = options_text(rule);
+        let r = cadence::station_presence(
+            &doc_text(input),
+            input["team_id"].as_str().expect("team_id"),
+            &input["window"].to_string(),
+            rule.as_deref(),
+        )
+        .expect("presence");
+        serde_json::to_value(r).unwrap()
+    }
+
+    pub fn due_list(input: &Value, options: Option<Value>) -> Value {
+        let opts = options_text(options);
+        let l = cadence::due_list(
+            &doc_text(input),
+            input["cadre_id"].as_str().expect("cadre_id"),
+            input["today"].as_str().expect("today"),
+            opts.as_deref(),
+        )
+        .expect("due list");
+        serde_json::to_value(l).unwrap()
     }
 }
 
@@ -366,6 +490,54 @@ mod binding {
 
     pub fn meetings_due(logs: &Value, today: &str, options: Option<Value>) -> Value {
         back(&minqing_wasm::meetings_due(js(logs), today.into(), options_js(options)).expect("ok"))
+    }
+
+    pub fn compliance(
+        input: &Value,
+        policy: &Value,
+        window: &Value,
+        options: Option<Value>,
+    ) -> Value {
+        let options = options_js(options);
+        both(input, |doc| {
+            minqing_wasm::compliance(doc, js(policy), js(window), options.clone())
+        })
+    }
+
+    pub fn station_presence(input: &Value, rule: Option<Value>) -> Value {
+        let rule = options_js(rule);
+        both(input, |doc| {
+            minqing_wasm::station_presence(
+                doc,
+                str_arg(input, "team_id"),
+                js(&input["window"]),
+                rule.clone(),
+            )
+        })
+    }
+
+    /// Through `dueList` (object and text) and through a `DuePlanner`:
+    /// all three agree.
+    pub fn due_list(input: &Value, options: Option<Value>) -> Value {
+        let options = options_js(options);
+        let list = both(input, |doc| {
+            minqing_wasm::due_list(
+                doc,
+                str_arg(input, "cadre_id"),
+                str_arg(input, "today"),
+                options.clone(),
+            )
+        });
+        let planner = minqing_wasm::DuePlanner::new(js(&input["dataset"])).expect("a planner");
+        let again = planner
+            .due_list(
+                str_arg(input, "cadre_id"),
+                str_arg(input, "today"),
+                options.clone(),
+            )
+            .expect("due list");
+        assert_eq!(back(&again), list, "DuePlanner gives the same list");
+        list
     }
 }
 

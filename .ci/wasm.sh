@@ -4,7 +4,8 @@
 # in Cargo.lock, the npm tools of bindings-wasm/package-lock.json), replays
 # the shared vectors and the API tests in Node (wasm-bindgen-test), builds
 # the npm package with wasm-opt -Oz and prints its gzipped size, runs the
-# built package once in Node, type-checks a TypeScript file against the
+# built package once in Node, runs bindings-wasm/README.md's main example
+# (ts-check/readme.mjs), type-checks a TypeScript file against the
 # generated declarations, and runs the example page (examples/web) end to
 # end in headless Chromium (Debian's package, installed when missing).
 # Run from anywhere: `.ci/wasm.sh`.
@@ -59,6 +60,9 @@ bindings-wasm/build.sh
 
 step "the built package in Node"
 node bindings-wasm/ts-check/smoke.mjs
+
+step "the README's example against the built package"
+node bindings-wasm/ts-check/readme.mjs
 
 step "TypeScript declarations (tsc --noEmit)"
 (

@@ -3,9 +3,14 @@
 // (tsconfig.web.json, tsconfig.node.json). Never run: it only has to
 // type-check, and to fail to when the declarations change shape.
 import {
+  DuePlanner,
   MinqingError,
   applyRequestEvent,
+  compliance,
   complianceSummary,
+  dueList,
+  policyPreset,
+  stationPresence,
   coverage,
   escalationsDue,
   meetingsDue,
@@ -23,6 +28,12 @@ import {
 } from "minqing";
 import type {
   AppliedEvent,
+  ComplianceReport,
+  DueList,
+  DueOptions,
+  Policy,
+  PresenceReport,
+  SignalLight,
   CaseOptions,
   ChainBreak,
   Code,
@@ -196,3 +207,31 @@ void wrong;
 // @ts-expect-error: the document must name its schema
 const noSchema: MinqingDocument = { units: [] };
 void noSchema;
+
+// policies, compliance, work-station presence, due lists
+const policy: Policy = policyPreset("grid_one_plus_x", { hospitalisation_within_days: 5 });
+policy.rules[0].min_contacts = 2;
+const report: ComplianceReport = compliance(doc, policy, { start: "2024-01-01", end: "2024-06-30" }, { accountability: "first_day" });
+const missedRule: string | undefined = report.missed[0]?.rule;
+void missedRule;
+const byPreset: ComplianceReport = compliance(doc, { preset: "contact_households", overrides: { min_visits: 2 } }, { start: "2024-01-01", end: "2024-06-30" });
+void byPreset;
+const presence: PresenceReport = stationPresence(doc, "WS1", { start: "2024-01-01", end: "2024-12-31" }, { min_days_per_year: 40 });
+const held: boolean | undefined = presence.station_days[0]?.held;
+void held;
+const dueOptions: DueOptions = { policy: "contact_households", yellowDays: 5 };
+const list: DueList = dueList(doc, "A", "2024-06-13", dueOptions);
+const planner = new DuePlanner(doc);
+const again: DueList = planner.dueList("A", "2024-06-14");
+const light: SignalLight | undefined = again.households[0]?.light;
+const why: string | undefined = list.households[0]?.reasons[0]?.message.zh;
+const cadres: string[] = planner.cadres();
+planner.free();
+void light;
+void why;
+void cadres;
+// @ts-expect-error: a preset the core does not have
+policyPreset("weekly");
+// @ts-expect-error: options are camelCase (yellowDays)
+const badDue: DueOptions = { yellow_days: 2 };
+void badDue;

@@ -3,6 +3,7 @@
 // an event fits a request, what escalation is due) comes from the binding,
 // that is from the Rust core; this file only renders it.
 import init, {
+  DuePlanner,
   MinqingError,
   applyRequestEvent,
   complianceSummary,
@@ -26,8 +27,12 @@ const T = {
     cadre: "干部",
     complianceLine: "“四定三到”完成率（{start} 至 {end}）：{met} / {required} 个户·周期，{rate}",
     noneRequired: "暂无应完成的周期",
-    dueTitle: "今日走访清单（待接入）",
-    duePending: "按走访周期排出的到期户与信号灯，由另一分支的到期清单功能提供；此处暂只显示诉求信号灯。",
+    dueTitle: "今日走访清单",
+    dueNote: "按“四定三到”排出包联户的下次应访期限；红灯：上一周期未访且本期未访，或诉求逾期；黄灯：{days} 天内到期，或有在办诉求；绿灯：其余。",
+    dueCounts: "红灯 {red} 户 · 黄灯 {yellow} 户 · 绿灯 {green} 户",
+    deadline: "应访期限",
+    nothingDue: "近期无到期事项",
+    requestLights: "诉求信号灯",
     light: "信号灯",
     household: "户",
     village: "村",
@@ -74,8 +79,12 @@ const T = {
     cadre: "Cadre",
     complianceLine: "Four-fixed-three-arrivals compliance ({start} to {end}): {met} / {required} household-periods, {rate}",
     noneRequired: "nothing required yet",
-    dueTitle: "Today's visit list (to come)",
-    duePending: "Households due by their visit cadence, with visit-based lights, come from the due-list branch; only the request lights are shown here for now.",
+    dueTitle: "Today's visit list",
+    dueNote: "Each covered household's next visit deadline under the four-fixed-three-arrivals policy. Red: the last period ended unvisited and this one is not visited yet, or a request is overdue; yellow: due within {days} days, or a request is open; green: the rest.",
+    dueCounts: "{red} red · {yellow} yellow · {green} green",
+    deadline: "Deadline",
+    nothingDue: "nothing due soon",
+    requestLights: "Request lights",
     light: "Light",
     household: "Household",
     village: "Village",
@@ -161,6 +170,14 @@ const EVENT_FIELDS = {
 
 let lang = "zh";
 let doc = null;
+// The data set read once for the due lists; made again when `doc` changes.
+let planner = null;
+const YELLOW_DAYS = 3;
+
+function replan() {
+  planner?.free();
+  planner = new DuePlanner(doc);
+}
 const $ = (sel) => document.querySelector(sel);
 const t = (key, vars = {}) =>
   (T[lang][key] ?? key).replace(/\{(\w+)\}/g, (_, k) => String(vars[k] ?? ""));
@@ -218,6 +235,7 @@ function renderMorning() {
   } catch (e) {
     box.replaceChildren(el("p", { className: "problem", textContent: e.problems ? `${e.problems[0].message[lang]} (${e.code})` : String(e) }));
   }
+  renderDueList(cadre);
   const body = $("#signals tbody");
   try {
     const rows = requestSignals(doc, cadre, now());
@@ -240,6 +258,39 @@ function renderMorning() {
     );
   } catch (e) {
     body.replaceChildren(el("tr", {}, el("td", { colSpan: 4, className: "problem", textContent: String(e.message) })));
+  }
+}
+
+// The cadre's due list (dueList through the DuePlanner): one row per
+// household, worst light first, with the core's reasons in the page's language.
+function renderDueList(cadre) {
+  const body = $("#due-households tbody");
+  $("#due-list .note").textContent = t("dueNote", { days: YELLOW_DAYS });
+  try {
+    const list = planner.dueList(cadre, today(), { yellowDays: YELLOW_DAYS });
+    const households = new Map(doc.households.map((h) => [h.household_id, h]));
+    const villages = new Map(doc.units.map((u) => [u.unit_id, u]));
+    const count = (light) => list.households.filter((h) => h.light === light).length;
+    $("#due-counts").textContent = t("dueCounts", { red: count("red"), yellow: count("yellow"), green: count("green") });
+    body.replaceChildren(
+      ...list.households.map((s) => {
+        const h = households.get(s.household_id);
+        const v = villages.get(h?.village_id);
+        const why = s.reasons.length ? s.reasons.map((r) => r.message[lang]).join("；") : t("nothingDue");
+        return el(
+          "tr",
+          { className: `light-${s.light}` },
+          el("td", {}, el("span", { className: `dot ${s.light}`, title: s.light })),
+          el("td", { textContent: `${s.household_id} ${h?.name ?? ""}` }),
+          el("td", { textContent: v?.name ?? h?.village_id ?? "" }),
+          el("td", { textContent: s.deadline ?? "—" }),
+          el("td", { textContent: why }),
+        );
+      }),
+    );
+  } catch (e) {
+    $("#due-counts").textContent = "";
+    body.replaceChildren(el("tr", {}, el("td", { colSpan: 5, className: "problem", textContent: e.problems ? `${e.problems[0].message[lang]} (${e.code})` : String(e) })));
   }
 }
 
@@ -369,6 +420,7 @@ function append(at, event) {
   try {
     const { log } = applyRequestEvent(doc.cases[i], at, event);
     doc.cases[i] = log;
+    replan();
     renderTimeline();
     renderMorning();
     return true;
@@ -422,6 +474,7 @@ async function main() {
   $("#household-ids").replaceChildren(...doc.households.map((h) => el("option", { value: h.household_id, textContent: h.name ?? "" })));
   $("#cadre-ids").replaceChildren(...doc.cadres.map((c) => el("option", { value: c.cadre_id, textContent: c.name })));
   fillRequests(doc.cases[0]?.request_id);
+  replan();
 
   $("#lang").addEventListener("click", () => {
     lang = lang === "zh" ? "en" : "zh";
@@ -439,6 +492,7 @@ async function main() {
     ev.preventDefault();
     const v = visitFromForm();
     doc.visits.push(v);
+    replan();
     $("#status").textContent = t("visitRecorded", { h: v.household_id, at: v.at });
     refreshAll();
   });
@@ -449,6 +503,7 @@ async function main() {
     try {
       const { log } = applyRequestEvent(newRequestLog(request_id), at, { type: "raised", ...raised });
       doc.cases.push(log);
+      replan();
       fillRequests(request_id);
       // a fresh ID for the next intake (any unused ID would do)
       const used = new Set(doc.cases.map((c) => c.request_id));

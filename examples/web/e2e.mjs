@@ -7,62 +7,29 @@
 // screenshot to a temporary folder.
 //   node examples/web/e2e.mjs        (CHROMIUM=/path overrides the browser)
 import assert from "node:assert/strict";
-import { createReadStream, existsSync, mkdtempSync, statSync } from "node:fs";
-import http from "node:http";
+import { mkdtempSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { CHROMIUM_ARGS, root, serveExample } from "./static-server.mjs";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, "../..");
-const pkgWeb = path.join(root, "bindings-wasm/pkg/web");
 const require = createRequire(path.join(root, "bindings-wasm/package.json"));
 const { chromium } = require("playwright-core");
 
-if (!existsSync(path.join(pkgWeb, "index.js"))) {
-  console.error("e2e: bindings-wasm/pkg/web is missing: run bindings-wasm/build.sh first");
+let served;
+try {
+  served = await serveExample();
+} catch (e) {
+  console.error(`e2e: ${e.message}`);
   process.exit(1);
 }
-
-const TYPES = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".json": "application/json; charset=utf-8",
-  ".wasm": "application/wasm",
-};
-
-// the page's folder, with /pkg/ mapped onto the built browser package
-const server = http.createServer((req, res) => {
-  const url = new URL(req.url, "http://127.0.0.1");
-  let rel = decodeURIComponent(url.pathname);
-  if (rel === "/") rel = "/index.html";
-  const base = rel.startsWith("/pkg/") ? pkgWeb : here;
-  const file = path.join(base, rel.startsWith("/pkg/") ? rel.slice(5) : rel.slice(1));
-  if (!file.startsWith(base) || !existsSync(file) || !statSync(file).isFile()) {
-    res.writeHead(404).end("not found");
-    return;
-  }
-  res.writeHead(200, { "content-type": TYPES[path.extname(file)] ?? "application/octet-stream" });
-  createReadStream(file).pipe(res);
-});
-await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
-const origin = `http://127.0.0.1:${server.address().port}`;
+const { server, origin } = served;
 
 const executablePath = process.env.CHROMIUM ?? "/usr/bin/chromium";
 const browser = await chromium.launch({
   executablePath,
   headless: true,
-  args: [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-  ],
+  args: CHROMIUM_ARGS,
 });
 
 const hasChinese = (s) => /[\u4e00-\u9fff]/.test(s);
@@ -85,19 +52,40 @@ try {
   check((await page.textContent("#status")).includes("minqing"), "the status says ready");
 
   // ---- a cadre's morning: C01's households and their request lights
+  let text;
   const rows = page.locator("#signals tbody tr");
   check((await rows.count()) === 4, "C01 covers four households");
   check((await page.locator("#signals .dot.red").count()) === 1, "one red light (the late proxy)");
   check((await page.locator("#signals .dot.yellow").count()) === 1, "one yellow light (the assigned request)");
   check(/\d+ \/ \d+/.test(await page.textContent("#compliance")), "the compliance summary shows met / required");
-  check(await page.isVisible("#due-list-placeholder"), "the due list's place is marked");
+
+  // ---- the due list (dueList through a DuePlanner) for the sample data on
+  // 2024-06-30, worked out by hand from sample.json under four fixed, three
+  // arrivals (yellow 3 days): H03 (resident, not visited in June) red and
+  // overdue; H02 red for its overdue request (the late proxy); H01 and H04
+  // (visited in the first half of June only) yellow, due today.
+  const dueRows = page.locator("#due-households tbody tr");
+  const lights = async () =>
+    page.$$eval("#due-households tbody tr", (trs) => trs.map((tr) => `${tr.cells[1].textContent.split(" ")[0]}:${tr.querySelector(".dot").title}`).join(" "));
+  check((await dueRows.count()) === 4, "C01's due list has four households");
+  check((await lights()) === "H03:red H02:red H01:yellow H04:yellow", `C01's lights, worst first: ${await lights()}`);
+  text = await dueRows.first().textContent();
+  check(text.includes("2024-06-30") && text.includes("未达标") && hasChinese(text), `H03's reason in Chinese: ${text}`);
+  check((await page.textContent("#due-counts")).includes("红灯 2 户"), "the counts say two red");
+  await page.selectOption("#morning-cadre", "C03");
+  await page.waitForFunction(() => document.querySelector("#due-households tbody tr td:nth-child(2)")?.textContent.startsWith("H09"));
+  // C03: H12 visited on 16 June, next due 15 July: green; the others due today
+  check((await lights()) === "H09:yellow H10:yellow H11:yellow H12:green", `C03's lights: ${await lights()}`);
+  check((await page.locator("#due-households tbody tr").last().textContent()).includes("2024-07-15"), "H12 is next due by 15 July");
+  await page.selectOption("#morning-cadre", "C01");
+  await page.waitForFunction(() => document.querySelector("#due-households tbody tr td:nth-child(2)")?.textContent.startsWith("H03"));
 
   // ---- visit form: good values, then bad ones, in both languages
   const visitProblems = (field) => page.locator(`#visit-form .problems[data-for="${field}"] .problem`);
   check(await page.isVisible("#visit-ok"), "the sample visit has no problem");
   await page.fill("#v-household", "H99");
   await visitProblems("household_id").first().waitFor();
-  let text = await visitProblems("household_id").first().textContent();
+  text = await visitProblems("household_id").first().textContent();
   check(text.includes("visit.unknown_household") && hasChinese(text), `Chinese message at the household: ${text}`);
   check(await page.isDisabled("#visit-form button[type=submit]"), "a visit with an error cannot be recorded");
   await page.fill("#v-at", "2024-07-05T09:00:00");
@@ -117,8 +105,13 @@ try {
   await page.fill("#v-household", "H01");
   await page.waitForSelector("#visit-ok:not([hidden])");
   check((await page.locator("#visit-form .problem").count()) === 0, "good values: no problem left");
+  const reasons = (await page.$$eval("#due-households tbody td:nth-child(5)", (tds) => tds.map((td) => td.textContent))).join(" | ");
+  check(reasons.length > 0 && !hasChinese(reasons), `the due list's reasons are in English: ${reasons}`);
   await page.click("#visit-form button[type=submit]");
   check((await page.textContent("#status")).includes("Visit recorded"), "the visit is recorded");
+  // H01 visited in person today: the second half of June is met, next due 15 July
+  await page.waitForFunction(() => [...document.querySelectorAll("#due-households tbody tr")].some((tr) => tr.cells[1].textContent.startsWith("H01") && tr.querySelector(".dot.green")));
+  check((await lights()) === "H03:red H02:red H04:yellow H01:green", `H01 turns green after the visit: ${await lights()}`);
 
   // ---- request intake
   const intakeProblems = (field) => page.locator(`#intake-form .problems[data-for="${field}"] .problem`);

@@ -1,0 +1,41 @@
+// The due-list benchmark in headless Chromium: serves examples/web, opens
+// bench.html (one cadre, 6,661 households, 10,000 visits generated in the
+// page by bench-data.js), waits for its result and prints it. Not a test:
+// nothing is asserted about the times. Needs bindings-wasm/build.sh and
+// `npm ci` in bindings-wasm/ (playwright-core), and /usr/bin/chromium.
+//   node examples/web/bench.mjs [runs]     (default 30; CHROMIUM=/path)
+import os from "node:os";
+import path from "node:path";
+import { createRequire } from "node:module";
+import { CHROMIUM_ARGS, root, serveExample } from "./static-server.mjs";
+
+const require = createRequire(path.join(root, "bindings-wasm/package.json"));
+const { chromium } = require("playwright-core");
+
+const runs = Number(process.argv[2] ?? 30);
+const { server, origin } = await serveExample();
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  headless: true,
+  args: CHROMIUM_ARGS,
+});
+try {
+  const page = await browser.newPage();
+  page.on("pageerror", (e) => console.error(`page error: ${e}`));
+  await page.goto(`${origin}/bench.html?runs=${runs}`);
+  await page.waitForFunction(() => window.benchResult || window.benchError, null, { timeout: 300000 });
+  const error = await page.evaluate(() => window.benchError);
+  if (error) throw new Error(error);
+  const r = await page.evaluate(() => window.benchResult);
+  const ms = (x) => x.toFixed(1);
+  console.log(`Chromium ${browser.version()}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "?"}), load ${os.loadavg().map((x) => x.toFixed(1)).join(" ")}`);
+  console.log(`data set: ${r.households} households, ${r.visits} visits, one cadre; ${(r.jsonBytes / 1e6).toFixed(2)} MB of JSON`);
+  console.log(`init (fetch + compile the wasm): ${ms(r.initMs)} ms`);
+  console.log(`new DuePlanner(doc) (read the data set once): ${ms(r.plannerMs)} ms`);
+  console.log(`planner.dueList x${r.planner.runs}: median ${ms(r.planner.median)} ms, min ${ms(r.planner.min)} ms, max ${ms(r.planner.max)} ms`);
+  console.log(`dueList(jsonText, ...) x${r.oneShotText.runs} (reads the data set each call): median ${ms(r.oneShotText.median)} ms, min ${ms(r.oneShotText.min)} ms`);
+  console.log(`list: ${r.items} items; lights red ${r.lights.red}, yellow ${r.lights.yellow}, green ${r.lights.green}`);
+} finally {
+  await browser.close();
+  server.close();
+}

@@ -73,6 +73,23 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
         .map_err(JsValue::from)
 }
 
+/// A large core answer (a due list, a compliance report: thousands of
+/// records) as a plain JavaScript value, through JSON text and
+/// `JSON.parse`: one crossing of the boundary instead of one per field,
+/// and the same value as [`to_js`] gives (objects, `null` for `None`).
+fn to_js_by_json<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
+    let text = serde_json::to_string(value).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    js_sys::JSON::parse(&text)
+}
+
+/// [`answer`] for large answers ([`to_js_by_json`]).
+fn answer_by_json<T: Serialize>(result: Result<T, Report>) -> Result<JsValue, JsValue> {
+    match result {
+        Ok(value) => to_js_by_json(&value),
+        Err(report) => Err(throw(report.problems)),
+    }
+}
+
 /// The JSON text of an argument given as an object or as a string.
 fn json_text(value: &JsValue, arg: &str) -> Result<String, JsValue> {
     if let Some(s) = value.as_string() {
@@ -533,7 +550,7 @@ pub fn due_list(
     let cadre_id = string_arg(&cadre_id, "cadreId", Code::FieldBadId)?;
     let today = string_arg(&today, "today", Code::FieldBadDate)?;
     let options = opt_json(options, "options")?;
-    answer(cadence::due_list(
+    answer_by_json(cadence::due_list(
         &doc,
         &cadre_id,
         &today,
@@ -580,7 +597,7 @@ impl DuePlanner {
         let cadre_id = string_arg(&cadre_id, "cadreId", Code::FieldBadId)?;
         let today = string_arg(&today, "today", Code::FieldBadDate)?;
         let options = opt_json(options, "options")?;
-        answer(self.inner.due_list(&cadre_id, &today, options.as_deref()))
+        answer_by_json(self.inner.due_list(&cadre_id, &today, options.as_deref()))
     }
 
     /// The IDs of the data set's cadres, sorted.

@@ -172,3 +172,57 @@ fn a_refused_event_throws_its_code_and_leaves_the_log() {
     );
     assert!(minqing_wasm::verify_request_log(log).unwrap().is_null());
 }
+
+#[wasm_bindgen_test]
+fn policies_compliance_and_due_lists_throw_with_codes() {
+    let window = || obj(r#"{"start": "2024-01-01", "end": "2024-03-31"}"#);
+    // a preset as a plain Policy object, which compliance takes back
+    let policy = minqing_wasm::policy_preset("contact_households".into(), None).expect("a preset");
+    assert_eq!(str_of(&policy, "name").as_deref(), Some("contact_households"));
+    assert!(Array::is_array(&get(&policy, "rules")));
+    let r = minqing_wasm::compliance(DOC.into(), policy, window(), None).expect("a report");
+    assert_eq!(str_of(&r, "policy_name").as_deref(), Some("contact_households"));
+    assert_throws(
+        minqing_wasm::policy_preset("weekly".into(), None),
+        "field.bad_value",
+    );
+    assert_throws(
+        minqing_wasm::policy_preset(
+            "grid_one_plus_x".into(),
+            Some(obj(r#"{"hospitalisation_days": 5}"#)),
+        ),
+        "json.shape",
+    );
+    assert_throws(
+        minqing_wasm::compliance(
+            DOC.into(),
+            "four_fixed_three_arrivals".into(),
+            obj(r#"{"start": "2024-03-31", "end": "2024-01-01"}"#),
+            None,
+        ),
+        "field.bad_date",
+    );
+    assert_throws(
+        minqing_wasm::station_presence(DOC.into(), "WS9".into(), window(), None),
+        "field.bad_id",
+    );
+    // due lists: a planner reads the document once
+    let planner = minqing_wasm::DuePlanner::new(DOC.into()).expect("a planner");
+    let list = planner
+        .due_list("A".into(), "2024-06-30".into(), None)
+        .expect("a list");
+    assert_eq!(str_of(&list, "cadre_id").as_deref(), Some("A"));
+    assert_throws(
+        planner.due_list("Z".into(), "2024-06-30".into(), None),
+        "field.bad_id",
+    );
+    assert_throws(
+        planner.due_list("A".into(), "30/06/2024".into(), None),
+        "field.bad_date",
+    );
+    assert_throws(
+        planner.due_list("A".into(), "2024-06-30".into(), Some(obj(r#"{"yellow_days": 1}"#))),
+        "json.shape",
+    );
+    assert!(minqing_wasm::DuePlanner::new("{ oops".into()).is_err());
+}

@@ -33,6 +33,7 @@ try {
   console.log(`init (fetch + compile the wasm): ${ms(r.initMs)} ms`);
   console.log(`new DuePlanner(doc) (read the data set once): ${ms(r.plannerMs)} ms`);
   console.log(`planner.dueList x${r.planner.runs}: median ${ms(r.planner.median)} ms, min ${ms(r.planner.min)} ms, max ${ms(r.planner.max)} ms`);
+  console.log(`  of which JSON.parse of the answer (${(r.answerBytes / 1e6).toFixed(1)} MB of JSON): median ${ms(r.parse.median)} ms, min ${ms(r.parse.min)} ms`);
   console.log(`dueList(jsonText, ...) x${r.oneShotText.runs} (reads the data set each call): median ${ms(r.oneShotText.median)} ms, min ${ms(r.oneShotText.min)} ms`);
   console.log(`list: ${r.items} items; lights red ${r.lights.red}, yellow ${r.lights.yellow}, green ${r.lights.green}`);
 } finally {

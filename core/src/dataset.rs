@@ -1322,3 +1322,310 @@ mod tests {
         assert_eq!(ds, before);
     }
 }
+
+// ---- One new record against a data set, indexed once --------------------
+
+/// A data set indexed once for checking one new household or visit at a
+/// time, as a form does while the user types: each check costs a few hash
+/// look-ups instead of validating the whole data set again.
+///
+/// The answer is exactly what [`Dataset::validate`] would report at the
+/// record if it were appended to the data set (its index is the
+/// collection's length, e.g. `visits[10000]`): the same problems, codes,
+/// messages, locations and record names, in the same order. No rule is
+/// written twice: the checker hands [`Dataset::validate`] a data set of
+/// the new record and only the records the rules compare it with (for a
+/// visit: its household, its cadre, an earlier identical visit; for a
+/// household: its village unit and an earlier household with its ID, each
+/// the first of its ID, as validation takes them), then gives the
+/// problems found at the new record its place in the whole data set.
+///
+/// The checker owns what it keeps (the first unit, household and cadre of
+/// each ID, and the key of every visit), so it does not borrow the data
+/// set. Made from the data set as it was; after appending records to the
+/// data set, make a new one.
+///
+/// # Example
+/// ```
+/// use minqing::dataset::{RecordChecker, ValidateOptions};
+/// use minqing::prelude::*;
+/// use chrono::NaiveDate;
+/// let mut ds = Dataset::new();
+/// ds.units.push(Unit::new(UnitId::new("V1")?, UnitKind::Village));
+/// ds.households.push(Household::new(HouseholdId::new("H1")?, UnitId::new("V1")?, Residency::Resident));
+/// ds.cadres.push(Cadre::new(CadreId::new("C1")?, "李某某"));
+/// let checker = RecordChecker::new(&ds);
+/// let today = ValidateOptions::new(NaiveDate::from_ymd_opt(2024, 6, 30).unwrap());
+/// let at = NaiveDate::from_ymd_opt(2024, 6, 3).unwrap().and_hms_opt(9, 0, 0).unwrap();
+/// let good = Visit::new(HouseholdId::new("H1")?, CadreId::new("C1")?, at, Mode::InPerson);
+/// assert!(checker.visit(&good, &today).is_empty());
+/// let bad = Visit::new(HouseholdId::new("H9")?, CadreId::new("C1")?, at, Mode::InPerson);
+/// let problems = checker.visit(&bad, &today);
+/// assert_eq!(problems[0].code, Code::VisitUnknownHousehold);
+/// assert_eq!(problems[0].location.path.as_deref(), Some("visits[0]"));
+/// assert_eq!(problems[0].location.field.as_deref(), Some("household_id"));
+/// # Ok::<(), minqing::id::IdError>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct RecordChecker {
+    units: HashMap<String, Unit>,
+    households: HashMap<String, Household>,
+    cadres: HashMap<String, Cadre>,
+    visit_keys: HashSet<(String, String, chrono::NaiveDateTime, crate::visit::Mode)>,
+    household_count: usize,
+    visit_count: usize,
+}
+
+impl RecordChecker {
+    /// Indexes `ds`: one pass over its units, households, cadres and
+    /// visits.
+    pub fn new(ds: &Dataset) -> Self {
+        fn first<T: Clone>(items: &[T], id: impl Fn(&T) -> &str) -> HashMap<String, T> {
+            let mut out: HashMap<String, T> = HashMap::with_capacity(items.len());
+            for x in items {
+                out.entry(id(x).to_string()).or_insert_with(|| x.clone());
+            }
+            out
+        }
+        RecordChecker {
+            units: first(&ds.units, |u| u.id.as_str()),
+            households: first(&ds.households, |h| h.id.as_str()),
+            cadres: first(&ds.cadres, |c| c.id.as_str()),
+            visit_keys: ds
+                .visits
+                .iter()
+                .map(|v| {
+                    (
+                        v.household.as_str().to_string(),
+                        v.cadre.as_str().to_string(),
+                        v.at,
+                        v.mode,
+                    )
+                })
+                .collect(),
+            household_count: ds.households.len(),
+            visit_count: ds.visits.len(),
+        }
+    }
+
+    /// The problems `household` would have at `households[n]` if appended
+    /// to the data set of `n` households (as [`Dataset::validate`] reports
+    /// them there).
+    pub fn household(&self, household: &Household, opts: &ValidateOptions) -> Vec<Problem> {
+        let mut mini = Dataset::new();
+        if let Some(u) = self.units.get(household.village.as_str()) {
+            mini.units.push(u.clone());
+        }
+        if let Some(h) = self.households.get(household.id.as_str()) {
+            mini.households.push(h.clone());
+        }
+        mini.households.push(household.clone());
+        let at = format!("households[{}]", mini.households.len() - 1);
+        let place = format!("households[{}]", self.household_count);
+        relocate(mini.validate(opts), &at, &place, None)
+    }
+
+    /// The problems `visit` would have at `visits[n]` if appended to the
+    /// data set of `n` visits (as [`Dataset::validate`] reports them
+    /// there).
+    pub fn visit(&self, visit: &Visit, opts: &ValidateOptions) -> Vec<Problem> {
+        let mut mini = Dataset::new();
+        if let Some(h) = self.households.get(visit.household.as_str()) {
+            mini.households.push(h.clone());
+        }
+        if let Some(c) = self.cadres.get(visit.cadre.as_str()) {
+            mini.cadres.push(c.clone());
+        }
+        let key = (
+            visit.household.as_str().to_string(),
+            visit.cadre.as_str().to_string(),
+            visit.at,
+            visit.mode,
+        );
+        if self.visit_keys.contains(&key) {
+            // an identical visit is already recorded: the new one repeats it
+            mini.visits.push(visit.clone());
+        }
+        mini.visits.push(visit.clone());
+        let at = format!("visits[{}]", mini.visits.len() - 1);
+        let place = format!("visits[{}]", self.visit_count);
+        // check_visits names a visit by its position: "visit #N to household H"
+        let record = format!(
+            "visit #{} to household {}",
+            self.visit_count + 1,
+            visit.household
+        );
+        relocate(mini.validate(opts), &at, &place, Some(record))
+    }
+}
+
+/// The problems of `report` at JSON path `at`, moved to path `place` (and
+/// given record name `record`, when the name holds the position).
+fn relocate(report: Report, at: &str, place: &str, record: Option<String>) -> Vec<Problem> {
+    report
+        .problems
+        .into_iter()
+        .filter(|p| p.location.path.as_deref() == Some(at))
+        .map(|mut p| {
+            p.location.path = Some(place.to_string());
+            if let Some(r) = &record {
+                p.location.record = Some(r.clone());
+            }
+            p
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod record_checker_tests {
+    use super::*;
+    use crate::household::Residency;
+    use crate::id::{CadreId, HouseholdId, UnitId};
+    use crate::visit::Mode;
+    use chrono::NaiveDateTime;
+
+    fn d(m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2024, m, day).unwrap()
+    }
+    fn t(m: u32, day: u32, h: u32) -> NaiveDateTime {
+        d(m, day).and_hms_opt(h, 0, 0).unwrap()
+    }
+    fn hid(s: &str) -> HouseholdId {
+        HouseholdId::new(s).unwrap()
+    }
+    fn cid(s: &str) -> CadreId {
+        CadreId::new(s).unwrap()
+    }
+    fn uid(s: &str) -> UnitId {
+        UnitId::new(s).unwrap()
+    }
+
+    /// A data set with some problems of its own: a duplicate household,
+    /// duplicate units, a registration date, repeated visits.
+    fn data() -> Dataset {
+        let mut ds = Dataset::new();
+        ds.units = vec![
+            Unit::new(uid("T"), UnitKind::Township),
+            Unit::new(uid("V1"), UnitKind::Village).with_parent(uid("T")),
+            Unit::new(uid("V2"), UnitKind::Village).with_parent(uid("T")),
+            Unit::new(uid("V2"), UnitKind::Group),
+        ];
+        let mut h2 = Household::new(hid("H2"), uid("V1"), Residency::Away);
+        h2.registered_on = Some(d(3, 1));
+        ds.households = vec![
+            Household::new(hid("H1"), uid("V1"), Residency::Resident),
+            h2,
+            Household::new(hid("H1"), uid("V2"), Residency::Away),
+        ];
+        ds.cadres = vec![
+            Cadre::new(cid("A"), "李某某"),
+            Cadre::new(cid("B"), "王某某"),
+        ];
+        ds.visits = vec![
+            Visit::new(hid("H1"), cid("A"), t(2, 1, 9), Mode::InPerson),
+            Visit::new(hid("H1"), cid("A"), t(2, 1, 9), Mode::InPerson),
+            Visit::new(hid("H2"), cid("B"), t(3, 5, 9), Mode::Phone),
+        ];
+        ds
+    }
+
+    /// What validating the whole data set with `push` applied reports at
+    /// the appended record.
+    fn whole(
+        ds: &Dataset,
+        opts: &ValidateOptions,
+        push: impl Fn(&mut Dataset) -> String,
+    ) -> Vec<Problem> {
+        let mut all = ds.clone();
+        let at = push(&mut all);
+        all.validate(opts)
+            .problems
+            .into_iter()
+            .filter(|p| p.location.path.as_deref() == Some(at.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn visits_as_the_whole_validation_reports_them() {
+        let ds = data();
+        let checker = RecordChecker::new(&ds);
+        let opts = ValidateOptions::new(d(6, 30));
+        let visits = [
+            Visit::new(hid("H1"), cid("A"), t(6, 3, 9), Mode::InPerson),
+            Visit::new(hid("H9"), cid("Z"), t(7, 3, 9), Mode::Phone),
+            Visit::new(hid("H2"), cid("B"), t(2, 3, 9), Mode::Phone),
+            Visit::new(hid("H2"), cid("B"), t(3, 5, 9), Mode::Phone),
+            Visit::new(hid("H1"), cid("A"), t(2, 1, 9), Mode::InPerson),
+            Visit::new(hid("H1"), cid("A"), t(2, 1, 9), Mode::Video),
+        ];
+        let mut seen = std::collections::BTreeSet::new();
+        for v in &visits {
+            let want = whole(&ds, &opts, |all| {
+                all.visits.push(v.clone());
+                format!("visits[{}]", all.visits.len() - 1)
+            });
+            let got = checker.visit(v, &opts);
+            assert_eq!(got, want, "{v:?}");
+            seen.extend(got.iter().map(|p| p.code));
+        }
+        // every visit rule was exercised
+        for c in [
+            Code::VisitUnknownHousehold,
+            Code::VisitUnknownCadre,
+            Code::VisitFutureDate,
+            Code::VisitBeforeRegistration,
+            Code::VisitDuplicate,
+        ] {
+            assert!(seen.contains(&c), "{c:?} exercised");
+        }
+    }
+
+    #[test]
+    fn households_as_the_whole_validation_reports_them() {
+        let ds = data();
+        let checker = RecordChecker::new(&ds);
+        let opts = ValidateOptions::new(d(6, 30));
+        let mut future = Household::new(hid("H5"), uid("V1"), Residency::Resident);
+        future.registered_on = Some(d(7, 1));
+        future.head_birth_date = Some(d(8, 1));
+        let households = [
+            Household::new(hid("H4"), uid("V1"), Residency::Resident),
+            Household::new(hid("H1"), uid("V1"), Residency::Resident),
+            Household::new(hid("H4"), uid("V9"), Residency::Away),
+            Household::new(hid("H4"), uid("T"), Residency::Away),
+            Household::new(hid("H4"), uid("V2"), Residency::Away),
+            future,
+        ];
+        let mut seen = std::collections::BTreeSet::new();
+        for h in &households {
+            let want = whole(&ds, &opts, |all| {
+                all.households.push(h.clone());
+                format!("households[{}]", all.households.len() - 1)
+            });
+            let got = checker.household(h, &opts);
+            assert_eq!(got, want, "{h:?}");
+            seen.extend(got.iter().map(|p| p.code));
+        }
+        for c in [
+            Code::HouseholdDuplicateId,
+            Code::HouseholdUnknownVillage,
+            Code::HouseholdNotAVillage,
+            Code::HouseholdFutureRegistration,
+            Code::HouseholdBadBirthDate,
+        ] {
+            assert!(seen.contains(&c), "{c:?} exercised");
+        }
+    }
+
+    #[test]
+    fn an_empty_data_set() {
+        let checker = RecordChecker::new(&Dataset::new());
+        let opts = ValidateOptions::new(d(6, 30));
+        let v = Visit::new(hid("H1"), cid("A"), t(6, 1, 9), Mode::Phone);
+        let codes: Vec<Code> = checker.visit(&v, &opts).iter().map(|p| p.code).collect();
+        assert_eq!(
+            codes,
+            vec![Code::VisitUnknownHousehold, Code::VisitUnknownCadre]
+        );
+    }
+}

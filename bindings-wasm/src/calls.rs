@@ -5,7 +5,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use minqing::cadre::{self, DutyStatus};
-use minqing::dataset::{Dataset, ValidateOptions};
+use minqing::dataset::{Dataset, RecordChecker, ValidateOptions};
 use minqing::household::Household;
 use minqing::id::CadreId;
 use minqing::problem::{Code, Location, Problem, Report};
@@ -106,6 +106,53 @@ fn problems_at(ds: &Dataset, today: NaiveDate, at: &str) -> Vec<Problem> {
         .collect()
 }
 
+/// A data set read and indexed once for checking new households and visits
+/// as a form is typed (`Validator` in JavaScript): each check is
+/// [`RecordChecker`]'s, the same problems as [`validate_household`] and
+/// [`validate_visit`] give, without reading or validating the whole data
+/// set again.
+#[derive(Debug, Clone)]
+pub struct Checker {
+    inner: RecordChecker,
+}
+
+impl Checker {
+    /// Reads and indexes the document.
+    ///
+    /// # Errors
+    /// The document cannot be read.
+    pub fn new(doc: &str) -> Result<Checker, Report> {
+        let ds = read_dataset(doc)?;
+        Ok(Checker {
+            inner: RecordChecker::new(&ds),
+        })
+    }
+
+    /// As [`validate_household`], against the data set read once.
+    ///
+    /// # Errors
+    /// `today` is not a date.
+    pub fn household(&self, household: &str, today: &str) -> Result<Vec<Problem>, Report> {
+        let today = parse_date(today, "today")?;
+        match read_record::<Household>(household, "household") {
+            Ok(h) => Ok(self.inner.household(&h, &ValidateOptions::new(today))),
+            Err(report) => Ok(report.problems),
+        }
+    }
+
+    /// As [`validate_visit`], against the data set read once.
+    ///
+    /// # Errors
+    /// `today` is not a date.
+    pub fn visit(&self, visit: &str, today: &str) -> Result<Vec<Problem>, Report> {
+        let today = parse_date(today, "today")?;
+        match read_record::<Visit>(visit, "visit") {
+            Ok(v) => Ok(self.inner.visit(&v, &ValidateOptions::new(today))),
+            Err(report) => Ok(report.problems),
+        }
+    }
+}
+
 /// `statusAt`: the cadre's duty status at `at`, or `None` when no span
 /// covers it.
 ///
@@ -129,6 +176,40 @@ pub fn status_at(doc: &str, cadre_id: &str, at: &str) -> Result<Option<DutyStatu
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_checker_answers_as_the_one_shot_functions() {
+        let checker = Checker::new(DOC).unwrap();
+        let visits = [
+            r#"{"household_id": "H1", "cadre_id": "A", "at": "2024-06-03T09:00:00", "mode": "phone"}"#,
+            r#"{"household_id": "H9", "cadre_id": "Z", "at": "2024-07-03T09:00:00", "mode": "phone"}"#,
+            r#"{"household_id": "H1", "cadre_id": "A", "at": "2024-03-01T09:00:00", "mode": "phone"}"#,
+            r#"{"household_id": "H1", "cadre_id": "A", "at": "yesterday", "mode": "phone"}"#,
+        ];
+        for v in visits {
+            assert_eq!(
+                checker.visit(v, "2024-06-30").unwrap(),
+                validate_visit(v, DOC, "2024-06-30").unwrap(),
+                "{v}"
+            );
+        }
+        let households = [
+            r#"{"household_id": "H2", "village_id": "V1", "residency": "away"}"#,
+            r#"{"household_id": "H1", "village_id": "T", "residency": "away", "registered_on": "2024-07-01"}"#,
+            r#"{"household_id": "H3", "village_id": "V1", "residency": "moved"}"#,
+        ];
+        for h in households {
+            assert_eq!(
+                checker.household(h, "2024-06-30").unwrap(),
+                validate_household(h, DOC, "2024-06-30").unwrap(),
+                "{h}"
+            );
+        }
+        assert_eq!(
+            checker.visit(visits[0], "30.6.2024").unwrap_err().problems[0].code,
+            Code::FieldBadDate
+        );
+    }
 
     const DOC: &str = r#"{
         "schema": "minqing/1",

@@ -9,6 +9,7 @@
 //! | `validateHousehold(household, doc, today)` | `Problem[]` at that household |
 //! | `validateVisit(visit, doc, today)` | `Problem[]` at that visit |
 //! | `validateRequestIntake(intake, doc, today)` | `Problem[]` at that request |
+//! | `new Validator(doc)`, `.visit(visit, today)`, `.household(household, today)` | `Problem[]`, the data set indexed once |
 //! | `statusAt(doc, cadreId, at)` | `DutyStatus \| null` |
 //! | `coverage(doc, on, options?)` | `CoverageReport` |
 //! | `complianceSummary(doc, scope, start, end)` | `ComplianceSummary` |
@@ -234,6 +235,64 @@ pub fn validate_visit(
     let doc = json_text(&doc, "doc")?;
     let today = string_arg(&today, "today", Code::FieldBadDate)?;
     problems_to_js(calls::validate_visit(&visit, &doc, &today))
+}
+
+/// A data set read and indexed once for validating new households and
+/// visits as a form is typed: `new Validator(doc)`, then
+/// `validator.visit(visit, today)` or `validator.household(household,
+/// today)` on every keystroke; the same problems as `validateVisit` and
+/// `validateHousehold`, without reading the whole data set again.
+#[wasm_bindgen]
+pub struct Validator {
+    inner: calls::Checker,
+}
+
+#[wasm_bindgen]
+impl Validator {
+    /// Reads and indexes the document.
+    ///
+    /// # Errors
+    /// A `MinqingError` with a `json.*` code.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "DocumentInput")] doc: JsValue,
+    ) -> Result<Validator, JsValue> {
+        let doc = json_text(&doc, "doc")?;
+        match calls::Checker::new(&doc) {
+            Ok(inner) => Ok(Validator { inner }),
+            Err(report) => Err(throw(report.problems)),
+        }
+    }
+
+    /// `validator.household(household, today)`: as `validateHousehold`.
+    ///
+    /// # Errors
+    /// A `MinqingError` with code `field.bad_date`.
+    #[wasm_bindgen(unchecked_return_type = "Problem[]")]
+    pub fn household(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Household | string")] household: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "IsoDate")] today: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let household = json_text(&household, "household")?;
+        let today = string_arg(&today, "today", Code::FieldBadDate)?;
+        problems_to_js(self.inner.household(&household, &today))
+    }
+
+    /// `validator.visit(visit, today)`: as `validateVisit`.
+    ///
+    /// # Errors
+    /// A `MinqingError` with code `field.bad_date`.
+    #[wasm_bindgen(unchecked_return_type = "Problem[]")]
+    pub fn visit(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Visit | string")] visit: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "IsoDate")] today: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let visit = json_text(&visit, "visit")?;
+        let today = string_arg(&today, "today", Code::FieldBadDate)?;
+        problems_to_js(self.inner.visit(&visit, &today))
+    }
 }
 
 /// `statusAt(doc, cadreId, at)`: the cadre's duty status at `at`

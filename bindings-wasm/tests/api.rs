@@ -178,10 +178,16 @@ fn policies_compliance_and_due_lists_throw_with_codes() {
     let window = || obj(r#"{"start": "2024-01-01", "end": "2024-03-31"}"#);
     // a preset as a plain Policy object, which compliance takes back
     let policy = minqing_wasm::policy_preset("contact_households".into(), None).expect("a preset");
-    assert_eq!(str_of(&policy, "name").as_deref(), Some("contact_households"));
+    assert_eq!(
+        str_of(&policy, "name").as_deref(),
+        Some("contact_households")
+    );
     assert!(Array::is_array(&get(&policy, "rules")));
     let r = minqing_wasm::compliance(DOC.into(), policy, window(), None).expect("a report");
-    assert_eq!(str_of(&r, "policy_name").as_deref(), Some("contact_households"));
+    assert_eq!(
+        str_of(&r, "policy_name").as_deref(),
+        Some("contact_households")
+    );
     assert_throws(
         minqing_wasm::policy_preset("weekly".into(), None),
         "field.bad_value",
@@ -221,8 +227,33 @@ fn policies_compliance_and_due_lists_throw_with_codes() {
         "field.bad_date",
     );
     assert_throws(
-        planner.due_list("A".into(), "2024-06-30".into(), Some(obj(r#"{"yellow_days": 1}"#))),
+        planner.due_list(
+            "A".into(),
+            "2024-06-30".into(),
+            Some(obj(r#"{"yellow_days": 1}"#)),
+        ),
         "json.shape",
     );
     assert!(minqing_wasm::DuePlanner::new("{ oops".into()).is_err());
+}
+
+#[wasm_bindgen_test]
+fn a_validator_answers_as_validate_visit_and_household() {
+    let today = || JsValue::from_str("2024-06-30");
+    let v = minqing_wasm::Validator::new(DOC.into()).expect("a validator");
+    for visit in [
+        r#"{"household_id": "H1", "cadre_id": "A", "at": "2024-06-03T09:00:00", "mode": "phone"}"#,
+        r#"{"household_id": "H9", "cadre_id": "Z", "at": "2024-07-03T09:00:00", "mode": "phone"}"#,
+        r#"{"household_id": "H1", "cadre_id": "A", "at": "later", "mode": "phone"}"#,
+    ] {
+        let a = v.visit(obj(visit), today()).expect("problems");
+        let b = minqing_wasm::validate_visit(obj(visit), DOC.into(), today()).expect("problems");
+        assert_eq!(JSON::stringify(&a).unwrap(), JSON::stringify(&b).unwrap(), "{visit}");
+    }
+    let h = r#"{"household_id": "H1", "village_id": "T", "residency": "away"}"#;
+    let a = v.household(obj(h), today()).expect("problems");
+    let b = minqing_wasm::validate_household(obj(h), DOC.into(), today()).expect("problems");
+    assert_eq!(JSON::stringify(&a).unwrap(), JSON::stringify(&b).unwrap());
+    assert!(Array::from(&a).length() >= 2, "duplicate ID and not a village");
+    assert_throws(v.visit(obj(h), "June".into()), "field.bad_date");
 }

@@ -5,6 +5,7 @@
 import {
   DuePlanner,
   MinqingError,
+  Validator,
   applyRequestEvent,
   compliance,
   complianceSummary,
@@ -235,3 +236,9 @@ policyPreset("weekly");
 // @ts-expect-error: options are camelCase (yellowDays)
 const badDue: DueOptions = { yellow_days: 2 };
 void badDue;
+// a form's records against a data set indexed once
+const validator = new Validator(doc);
+const asTyped: Problem[] = validator.visit({ household_id: "H1", cadre_id: "A", at: "2024-06-03T09:00:00", mode: "phone" }, "2024-06-30");
+const typedHousehold: Problem[] = validator.household('{"household_id": "H2"}', "2024-06-30");
+void asTyped;
+void typedHousehold;

@@ -5,6 +5,7 @@
 import init, {
   DuePlanner,
   MinqingError,
+  Validator,
   applyRequestEvent,
   complianceSummary,
   escalationsDue,
@@ -12,7 +13,6 @@ import init, {
   requestSignals,
   requestState,
   validateRequestIntake,
-  validateVisit,
   version,
 } from "./pkg/index.js";
 
@@ -170,13 +170,17 @@ const EVENT_FIELDS = {
 
 let lang = "zh";
 let doc = null;
-// The data set read once for the due lists; made again when `doc` changes.
+// The data set read once for the due lists and for the visit form; made
+// again when `doc` changes.
 let planner = null;
+let validator = null;
 const YELLOW_DAYS = 3;
 
 function replan() {
   planner?.free();
   planner = new DuePlanner(doc);
+  validator?.free();
+  validator = new Validator(doc);
 }
 const $ = (sel) => document.querySelector(sel);
 const t = (key, vars = {}) =>
@@ -324,7 +328,7 @@ function visitFromForm() {
 
 function checkVisit() {
   try {
-    showProblems($("#visit-form"), validateVisit(visitFromForm(), doc, today()), $("#visit-ok"));
+    showProblems($("#visit-form"), validator.visit(visitFromForm(), today()), $("#visit-ok"));
   } catch (e) {
     showError(e);
   }

@@ -35,6 +35,8 @@ try {
   console.log(`planner.dueList x${r.planner.runs}: median ${ms(r.planner.median)} ms, min ${ms(r.planner.min)} ms, max ${ms(r.planner.max)} ms`);
   console.log(`  of which JSON.parse of the answer (${(r.answerBytes / 1e6).toFixed(1)} MB of JSON): median ${ms(r.parse.median)} ms, min ${ms(r.parse.min)} ms`);
   console.log(`dueList(jsonText, ...) x${r.oneShotText.runs} (reads the data set each call): median ${ms(r.oneShotText.median)} ms, min ${ms(r.oneShotText.min)} ms`);
+  console.log(`validateVisit(visit, doc, today) x${r.validateVisit.runs}: median ${ms(r.validateVisit.median)} ms, min ${ms(r.validateVisit.min)} ms`);
+  console.log(`new Validator(doc): ${ms(r.validatorMs)} ms; validator.visit(visit, today) x${r.validatorVisit.runs}00: median ${r.validatorVisit.median.toFixed(3)} ms, min ${r.validatorVisit.min.toFixed(3)} ms`);
   console.log(`list: ${r.items} items; lights red ${r.lights.red}, yellow ${r.lights.yellow}, green ${r.lights.green}`);
 } finally {
   await browser.close();

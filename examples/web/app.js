@@ -280,7 +280,7 @@ function renderDueList(cadre) {
       ...list.households.map((s) => {
         const h = households.get(s.household_id);
         const v = villages.get(h?.village_id);
-        const why = s.reasons.length ? s.reasons.map((r) => r.message[lang]).join("；") : t("nothingDue");
+        const why = s.reasons.length ? s.reasons.map((r) => r.message[lang]).join(lang === "zh" ? "；" : "; ") : t("nothingDue");
         return el(
           "tr",
           { className: `light-${s.light}` },

@@ -59,7 +59,7 @@ impl From<RequestLog> for CoreLog {
     }
 }
 
-fn bad_id(py: Python<'_>, field: &str, value: &str, e: impl std::fmt::Display) -> PyErr {
+pub(crate) fn bad_id(py: Python<'_>, field: &str, value: &str, e: impl std::fmt::Display) -> PyErr {
     Failure::parse_one(
         Code::FieldBadId,
         Location::default().with_field(field),
@@ -78,7 +78,7 @@ fn transition_error(py: Python<'_>, log: &CoreLog, e: &CaseError) -> PyErr {
 }
 
 /// The logs of a Python list of `RequestLog`, cloned out while holding the GIL.
-fn core_logs(logs: &Bound<'_, PyList>) -> PyResult<Vec<CoreLog>> {
+pub(crate) fn core_logs(logs: &Bound<'_, PyList>) -> PyResult<Vec<CoreLog>> {
     logs.iter()
         .map(|l| Ok(l.extract::<PyRef<'_, RequestLog>>()?.0.clone()))
         .collect()

@@ -20,6 +20,7 @@ SUPPORTED_OPERATIONS = {
     "meetings_due",
     "compliance",
     "station_presence",
+    "due_list",
 }
 
 # Operations that shared vectors use (or will use as other branches land)
@@ -27,10 +28,7 @@ SUPPORTED_OPERATIONS = {
 # them is not in the core this binding builds against. A vector with one of
 # these is SKIPPED, visibly, instead of failing CI; any other unknown
 # operation FAILS. Remove an entry in the commit that binds it.
-PENDING_OPERATIONS = {
-    # Landed in the core, not bound yet (issue 5): each needs a thin wrapper.
-    "due_list",  # minqing::due::due_list
-}
+PENDING_OPERATIONS: set = set()
 
 # The fields of a request's state that the vectors check.
 STATE_FIELDS = ("stage", "track", "level", "deadline", "handler", "outcome",
@@ -154,6 +152,24 @@ def run_presence(ds, inp: dict) -> dict:
     }
 
 
+def run_due_list(ds, inp: dict) -> dict:
+    options = inp.get("options", {})
+    kwargs = {}
+    if "yellow_days" in options:
+        kwargs["yellow_days"] = options["yellow_days"]
+    if "policy" in options:
+        p = options["policy"]
+        kwargs["policy"] = p if isinstance(p, str) else minqing.Policy.from_json(json.dumps(p))
+    d = minqing.due_list(ds, inp["cadre_id"], datetime.date.fromisoformat(inp["today"]), **kwargs)
+    reasons = d.reasons.to_pyarrow().to_pylist()
+    assert all(r["message_zh"] and r["message_en"] for r in reasons)
+    return {
+        "items": rows(d.items, ("household_id", "rule", "period_start", "deadline",
+                                "contacts_needed", "contacts_made", "last_contact", "light")),
+        "households": rows(d.households, ("household_id", "light", "deadline", "reasons")),
+    }
+
+
 def run(op: str, inp: dict) -> dict:
     if "dataset" not in inp:
         return run_requests(op, inp)
@@ -162,6 +178,8 @@ def run(op: str, inp: dict) -> dict:
         return run_compliance(ds, inp)
     if op == "station_presence":
         return run_presence(ds, inp)
+    if op == "due_list":
+        return run_due_list(ds, inp)
     if op == "coverage":
         options = inp.get("options", {})
         kwargs = {k: options[k] for k in ("load_min", "load_max") if k in options}

@@ -20,6 +20,9 @@ use minqing::cadre::{Cadre, Duty, DutySpan, DutyStatus, Rank, Team, TeamKind};
 use minqing::dataset::Dataset;
 use minqing::household::{Household, Residency, Tag, check_tag};
 use minqing::id::{CadreId, HouseholdId, IdError, TeamId, UnitId};
+use minqing::io::columnar::{
+    HouseholdRows, LoadOptions, LoadedHouseholds, LoadedVisits, VisitRows,
+};
 use minqing::io::words_of;
 use minqing::org::{Unit, UnitKind};
 use minqing::problem::{Code, Location, Problem, Report};
@@ -593,6 +596,148 @@ fn read<T>(
         offset += batch.num_rows();
     }
     out
+}
+
+/// Reads every batch of `table` with `spec` as [`read`] does, but hands
+/// each row to `each` as its record or, when a cell was bad, the row's
+/// problems (the row is then not built into anything). Returns `false`,
+/// with the column problems in `report`, when a required column is missing
+/// or has an unusable type: then no row is read.
+fn read_each<T>(
+    table: &'static str,
+    batches: &[RecordBatch],
+    spec: &[(&'static str, Want, bool)],
+    report: &mut Report,
+    build: impl Fn(&mut Row) -> Option<T>,
+    mut each: impl FnMut(usize, Result<T, Vec<Problem>>),
+) -> bool {
+    let mut offset = 0;
+    for (b, batch) in batches.iter().enumerate() {
+        let mut reader = TableReader { table, report };
+        let Some(cols) = reader.columns(batch, spec, b == 0) else {
+            return false;
+        };
+        for i in 0..batch.num_rows() {
+            let before = report.problems.len();
+            let mut row = Row {
+                table,
+                cols: &cols,
+                i,
+                row: offset + i,
+                report,
+            };
+            let record = build(&mut row);
+            let problems = report.problems.split_off(before);
+            let bad = problems.iter().any(Problem::is_error);
+            match record {
+                Some(r) if !bad => each(offset + i, Ok(r)),
+                _ => each(offset + i, Err(problems)),
+            }
+        }
+        offset += batch.num_rows();
+    }
+    true
+}
+
+/// Where row `row` of `table` is, naming `field`.
+fn row_location(table: &str, row: usize, field: &str) -> Location {
+    Location::default()
+        .at_path(format!("{table}[{row}]"))
+        .with_field(field)
+}
+
+/// Households and visits for compliance from Arrow tables, under the CSV
+/// loader's rules (`minqing::io::columnar`): a bad row is skipped, counted
+/// and its problems kept with its row and field; a duplicate household, a
+/// visit outside `opts.window` or naming an unknown household is counted
+/// and left out. Only a missing or unusable required column is an error.
+pub(crate) fn compliance_columns(
+    households: &[RecordBatch],
+    visits: &[RecordBatch],
+    hopts: &LoadOptions,
+    vopts: &LoadOptions,
+) -> Result<(LoadedHouseholds, LoadedVisits), Report> {
+    use Want::*;
+    let mut columns = Report::new();
+    let mut hrows = HouseholdRows::new(hopts);
+    let ok = read_each(
+        "households",
+        households,
+        &[
+            ("household_id", Text, true),
+            ("village_id", Text, true),
+            ("residency", Text, true),
+            ("tags", List, false),
+            ("registered_on", Date, false),
+        ],
+        &mut columns,
+        |row| {
+            let id = row.id::<HouseholdId>(0, true);
+            let village = row.id::<UnitId>(1, true);
+            let residency = row.word(
+                2,
+                true,
+                Residency::parse,
+                &words_of(&Residency::ALL, Residency::as_str),
+            );
+            let tags = row.tags(3);
+            let registered = row.date(4, false);
+            Some((id?, village?, residency?, tags, registered))
+        },
+        |row, r| match r {
+            Ok((id, village, residency, tags, registered)) => {
+                hrows.push(
+                    id.as_str(),
+                    village.as_str(),
+                    residency,
+                    tags.iter().map(|t| t.as_str()),
+                    registered,
+                    || row_location("households", row, "household_id"),
+                );
+            }
+            Err(problems) => hrows.bad(problems),
+        },
+    );
+    if !ok {
+        return Err(columns);
+    }
+    let hs = hrows.finish();
+    let mut vrows = VisitRows::new(&hs.index, vopts);
+    let modes = words_of(Mode::ALL, Mode::as_str);
+    let ok = read_each(
+        "visits",
+        visits,
+        &[
+            ("household_id", Text, true),
+            ("cadre_id", Text, true),
+            ("at", DateTime, true),
+            ("mode", Text, true),
+            ("signed", Bool, false),
+        ],
+        &mut columns,
+        |row| {
+            let household = row.id::<HouseholdId>(0, true);
+            let cadre = row.id::<CadreId>(1, true);
+            let at = row.datetime(2, true);
+            let mode = row.word(3, true, Mode::parse, &modes);
+            let signed = row.boolean(4).unwrap_or(false);
+            cadre?;
+            Some((household?, at?, mode?, signed))
+        },
+        |row, r| match r {
+            Ok((household, at, mode, signed)) => {
+                vrows.push(household.as_str(), at.date(), mode, signed, || {
+                    row_location("visits", row, "household_id")
+                });
+            }
+            Err(problems) => vrows.bad(problems),
+        },
+    );
+    if !ok {
+        return Err(columns);
+    }
+    let vs = vrows.finish();
+    Ok((hs, vs))
 }
 
 /// Converts the tables to a [`Dataset`], or returns every problem found.

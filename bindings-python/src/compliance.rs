@@ -27,7 +27,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use pyo3_arrow::input::AnyRecordBatch;
 
-use crate::arrow_in::{self, Tables};
+use crate::arrow_in;
 use crate::arrow_out::Table;
 use crate::convert::{date32, from_json, to_py};
 use crate::errors::{Failure, IntoPyResult};
@@ -706,20 +706,7 @@ pub fn compliance_csv(
                 Err(r) => return Ok(Err(Failure::Parse(r))),
             };
             let report = compliance(&hs.households, &vs.visits, &policy, window)?;
-            let mut problems = hs.problems;
-            problems.extend(vs.problems);
-            Ok(Ok(Compliance {
-                report,
-                policy,
-                accountability: Accountability::default(),
-                households: hs.households,
-                assignments: Vec::new(),
-                skipped: Skipped {
-                    households: Some(hs.counts),
-                    visits: Some(vs.counts),
-                },
-                problems,
-            }))
+            Ok(Ok(loaded(report, policy, hs, vs)))
         });
     result.map_err(compliance_error)?.or_raise(py)
 }
@@ -728,12 +715,29 @@ pub fn compliance_csv(
 /// Polars, pandas, or one Spark partition's batches): households need
 /// ``household_id``, ``village_id``, ``residency`` (``tags``,
 /// ``registered_on`` optional); visits ``household_id``, ``cadre_id``,
-/// ``at``, ``mode`` (``signed`` optional). Visits of households not in the
-/// table, or outside the window, count for nothing (``summary`` counts
-/// them). Raises ``ParseError`` listing every bad cell. The GIL is released
-/// while converting and computing.
+/// ``at``, ``mode`` (``signed`` optional). Rows are taken as
+/// ``compliance_csv`` takes the lines of its files: a row with a bad cell
+/// is skipped and counted, a repeated household ID counted as a duplicate
+/// (the first wins), visits outside the window or of households not in the
+/// table counted and left out (``.skipped``); the first problems are kept
+/// with their table, row and field (``.problems``). Raises ``ParseError``
+/// only when a required column is missing or of an unusable type. The GIL
+/// is released while converting and computing.
+///
+/// >>> import pyarrow as pa
+/// >>> c = minqing.compliance_arrow(
+/// ...     pa.table({"household_id": ["H1", "H2"], "village_id": ["V1", "V1"],
+/// ...               "residency": ["away", "nomad"]}),
+/// ...     pa.table({"household_id": ["H1"], "cadre_id": ["C1"], "at": ["2024-01-09T10:00"],
+/// ...               "mode": ["phone"]}),
+/// ...     start=datetime.date(2024, 1, 1), end=datetime.date(2024, 1, 31))
+/// >>> (c.required, c.met, c.skipped["households"]["bad"])
+/// (1, 1, 1)
+/// >>> [(p.code, p.location.path, p.location.field) for p in c.problems]
+/// [('field.bad_value', 'households[1]', 'residency')]
 #[pyfunction]
-#[pyo3(signature = (households, visits, *, start, end, policy=None))]
+#[pyo3(signature = (households, visits, *, start, end, policy=None, max_problems=100))]
+#[allow(clippy::too_many_arguments)]
 pub fn compliance_arrow(
     py: Python<'_>,
     households: AnyRecordBatch,
@@ -741,15 +745,49 @@ pub fn compliance_arrow(
     start: NaiveDate,
     end: NaiveDate,
     policy: Option<&Bound<'_, PyAny>>,
+    max_problems: usize,
 ) -> PyResult<Compliance> {
-    let tables = Tables {
-        households: crate::dataset::batches(Some(households))?,
-        visits: crate::dataset::batches(Some(visits))?,
-        ..Tables::default()
-    };
-    let ds = py
-        .detach(|| arrow_in::to_dataset(&tables))
-        .map_err(Failure::Parse)
-        .or_raise(py)?;
-    of_dataset(py, &ds, policy, start, end, "last_day")
+    let policy = policy_arg(policy, presets::four_fixed_three_arrivals)?;
+    let window = window(start, end)?;
+    let hb = crate::dataset::batches(Some(households))?.unwrap_or_default();
+    let vb = crate::dataset::batches(Some(visits))?.unwrap_or_default();
+    let result = py.detach(|| {
+        let hopts = LoadOptions::new("households").max_problems(max_problems);
+        let vopts = LoadOptions::new("visits")
+            .window(window)
+            .max_problems(max_problems);
+        let (hs, vs) = match arrow_in::compliance_columns(&hb, &vb, &hopts, &vopts) {
+            Ok(x) => x,
+            Err(r) => return Ok(Err(Failure::Parse(r))),
+        };
+        let report = compliance(&hs.households, &vs.visits, &policy, window)?;
+        Ok(Ok(loaded(report, policy, hs, vs)))
+    });
+    result.map_err(compliance_error)?.or_raise(py)
+}
+
+/// A result over loaded columns: the rows the loaders left out are
+/// counted in ``skipped`` and in the report's visit figures.
+fn loaded(
+    mut report: ComplianceReport,
+    policy: Policy,
+    hs: minqing::io::columnar::LoadedHouseholds,
+    vs: minqing::io::columnar::LoadedVisits,
+) -> Compliance {
+    report.visits_outside_window += vs.counts.outside_window;
+    report.visits_unknown_household += vs.counts.unknown_household;
+    let mut problems = hs.problems;
+    problems.extend(vs.problems);
+    Compliance {
+        report,
+        policy,
+        accountability: Accountability::default(),
+        households: hs.households,
+        assignments: Vec::new(),
+        skipped: Skipped {
+            households: Some(hs.counts),
+            visits: Some(vs.counts),
+        },
+        problems,
+    }
 }

@@ -7,7 +7,7 @@
 //! in a CSV export read with every column as a string. Extra columns are
 //! ignored.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::str::FromStr;
 
 use arrow_array::cast::AsArray;
@@ -17,9 +17,10 @@ use arrow_schema::{DataType, TimeUnit};
 use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
 use minqing::assign::Assignment;
 use minqing::cadre::{Cadre, Duty, DutySpan, DutyStatus, Rank, Team, TeamKind};
+use minqing::case::{Entry, RequestEvent, RequestLog as CoreLog};
 use minqing::dataset::Dataset;
 use minqing::household::{Household, Residency, Tag, check_tag};
-use minqing::id::{CadreId, HouseholdId, IdError, TeamId, UnitId};
+use minqing::id::{CadreId, HouseholdId, IdError, RequestId, TeamId, UnitId};
 use minqing::io::columnar::{
     HouseholdRows, LoadOptions, LoadedHouseholds, LoadedVisits, VisitRows,
 };
@@ -738,6 +739,124 @@ pub(crate) fn compliance_columns(
     }
     let vs = vrows.finish();
     Ok((hs, vs))
+}
+
+/// Request logs from an Arrow table mirroring the JSON Lines entries
+/// (`minqing::case::read_jsonl`): one row an event, columns `request_id`,
+/// `at`, `event` (the `RequestEvent` as JSON text), and optionally `seq`,
+/// `prev_hash`, `hash`. Rows are grouped into logs by `request_id` in order
+/// of first appearance, each keeping its rows' order.
+///
+/// With a `hash` column the rows are entries, taken as they are (check them
+/// with `RequestLog.verify`), as `read_jsonl` takes lines. Without one each
+/// row's event is appended to its log, so that every event is checked
+/// against the state folded so far and a refused event is reported.
+///
+/// Every bad row is a problem naming the table, its row and the field;
+/// good rows are kept. The caller decides whether problems stop it.
+pub(crate) fn request_logs(batches: &[RecordBatch]) -> (Vec<CoreLog>, Report) {
+    use Want::*;
+    const TABLE: &str = "requests";
+    let mut report = Report::new();
+    let entries_mode = batches
+        .first()
+        .is_some_and(|b| b.schema().column_with_name("hash").is_some());
+    let mut order: Vec<RequestId> = Vec::new();
+    let mut logs: HashMap<RequestId, CoreLog> = HashMap::new();
+    let mut entries: HashMap<RequestId, Vec<Entry>> = HashMap::new();
+    let mut late: Vec<Problem> = Vec::new();
+    let spec: &[(&'static str, Want, bool)] = &[
+        ("request_id", Text, true),
+        ("at", DateTime, true),
+        ("event", Text, true),
+        ("seq", Count, entries_mode),
+        ("prev_hash", Text, entries_mode),
+        ("hash", Text, entries_mode),
+    ];
+    read_each(
+        TABLE,
+        batches,
+        spec,
+        &mut report,
+        |row| {
+            let id = row.id::<RequestId>(0, true);
+            let at = row.datetime(1, true);
+            let event = row.text_owned(2, true);
+            let seq = row.count(3);
+            let prev = row.text_owned(4, entries_mode);
+            let hash = row.text_owned(5, entries_mode);
+            let text = event?;
+            let event: RequestEvent = match serde_json::from_str(&text) {
+                Ok(e) => e,
+                Err(e) => {
+                    let (code, zh, en) = if e.is_syntax() || e.is_eof() {
+                        (
+                            Code::JsonSyntax,
+                            "不是合法的 JSON",
+                            "is not well-formed JSON",
+                        )
+                    } else {
+                        (Code::JsonShape, "不是事项事件", "is not a request event")
+                    };
+                    // serde's text may quote the input (personal data):
+                    // the column only.
+                    row.bad(
+                        2,
+                        code,
+                        format!("{zh}（第 {} 列）", e.column()),
+                        format!("{en} (column {})", e.column()),
+                    );
+                    return None;
+                }
+            };
+            Some((id?, at?, event, seq, prev, hash))
+        },
+        |row, r| {
+            let (id, at, event, seq, prev, hash) = match r {
+                Ok(x) => x,
+                Err(problems) => {
+                    late.extend(problems);
+                    return;
+                }
+            };
+            if !logs.contains_key(&id) && !entries.contains_key(&id) {
+                order.push(id.clone());
+            }
+            if entries_mode {
+                let entry = serde_json::json!({
+                    "request_id": id, "seq": seq.unwrap_or_default(), "at": at,
+                    "event": event, "prev_hash": prev, "hash": hash,
+                });
+                match serde_json::from_value::<Entry>(entry) {
+                    Ok(e) => entries.entry(id).or_default().push(e),
+                    Err(_) => late.push(Problem::new(
+                        Code::JsonShape,
+                        row_location(TABLE, row, "hash"),
+                        format!("{TABLE}[{row}]：哈希字段无效"),
+                        format!("{TABLE}[{row}]: bad hash fields"),
+                    )),
+                }
+            } else {
+                let log = logs.entry(id.clone()).or_insert_with(|| CoreLog::new(id));
+                if let Err(e) = log.append(at, event) {
+                    late.push(e.to_problem(row_location(TABLE, row, "event")));
+                }
+            }
+        },
+    );
+    report.extend(late);
+    let logs = order
+        .into_iter()
+        .filter_map(|id| {
+            if entries_mode {
+                let es = entries.remove(&id)?;
+                Some(CoreLog::from_entries(id, es))
+            } else {
+                logs.remove(&id).filter(|l| l.len() > 0)
+            }
+        })
+        .collect();
+    (logs, report)
 }
 
 /// Converts the tables to a [`Dataset`], or returns every problem found.

@@ -9,8 +9,8 @@
 use std::sync::Arc;
 
 use arrow_array::builder::{
-    BooleanBuilder, Date32Builder, ListBuilder, StringBuilder, TimestampSecondBuilder,
-    UInt64Builder,
+    BooleanBuilder, Date32Builder, Float64Builder, ListBuilder, StringBuilder,
+    TimestampSecondBuilder, UInt64Builder,
 };
 use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
@@ -173,6 +173,8 @@ pub(crate) enum Col {
     TextList,
     /// A date (ISO text in the JSON), as Arrow `date32`.
     Date,
+    /// A floating-point number.
+    Float,
 }
 
 /// Rows (serde objects) as one Arrow table; each column is named and read
@@ -225,6 +227,13 @@ pub(crate) fn rows_table(rows: &[Value], columns: &[(&str, &str, Col)]) -> Table
                     DataType::Timestamp(TimeUnit::Second, None),
                     Arc::new(b.finish()),
                 )
+            }
+            Col::Float => {
+                let mut b = Float64Builder::with_capacity(n);
+                for c in cells {
+                    b.append_option(c.and_then(Value::as_f64));
+                }
+                (DataType::Float64, Arc::new(b.finish()))
             }
             Col::Date => {
                 let mut b = Date32Builder::with_capacity(n);

@@ -59,7 +59,7 @@ mod _minqing {
     #[pymodule_export]
     use crate::requests::{
         RequestLog, escalations_due, intake_ledgers, ledger_and_lists, meetings_due,
-        open_requests_for_cadre, request_metrics,
+        open_requests_for_cadre, request_metrics, request_metrics_table, requests_from_arrow,
     };
 
     /// The version of the binding (the workspace version).

@@ -41,7 +41,9 @@ from minqing._minqing import (
     open_requests_for_cadre,
     read_csv_dir,
     request_metrics,
+    request_metrics_table,
     request_signal,
+    requests_from_arrow,
     station_presence,
 )
 
@@ -73,6 +75,8 @@ __all__ = [
     "open_requests_for_cadre",
     "read_csv_dir",
     "request_metrics",
+    "request_metrics_table",
     "request_signal",
+    "requests_from_arrow",
     "station_presence",
 ]

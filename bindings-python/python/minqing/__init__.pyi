@@ -25,7 +25,9 @@ from minqing._minqing import meetings_due as meetings_due
 from minqing._minqing import open_requests_for_cadre as open_requests_for_cadre
 from minqing._minqing import read_csv_dir as read_csv_dir
 from minqing._minqing import request_metrics as request_metrics
+from minqing._minqing import request_metrics_table as request_metrics_table
 from minqing._minqing import request_signal as request_signal
+from minqing._minqing import requests_from_arrow as requests_from_arrow
 from minqing._minqing import station_presence as station_presence
 
 __all__ = [
@@ -56,6 +58,8 @@ __all__ = [
     "open_requests_for_cadre",
     "read_csv_dir",
     "request_metrics",
+    "request_metrics_table",
     "request_signal",
+    "requests_from_arrow",
     "station_presence",
 ]

@@ -26,7 +26,9 @@ __all__ = [
     "open_requests_for_cadre",
     "read_csv_dir",
     "request_metrics",
+    "request_metrics_table",
     "request_signal",
+    "requests_from_arrow",
     "station_presence",
     "Error",
     "ParseError",
@@ -373,6 +375,17 @@ def request_metrics(
     explained_counts_as_resolved: bool = False,
     partial_counts_as_resolved: bool = True,
 ) -> _Json: ...
+def request_metrics_table(
+    logs: list[RequestLog],
+    now: _DateTime,
+    *,
+    by: Optional[Literal["cadre", "category", "household"]] = "cadre",
+    start: Optional[_Date] = None,
+    end: Optional[_Date] = None,
+    explained_counts_as_resolved: bool = False,
+    partial_counts_as_resolved: bool = True,
+) -> Table: ...
+def requests_from_arrow(table: _ArrowTableLike) -> list[RequestLog]: ...
 def intake_ledgers(logs: list[RequestLog], now: _DateTime) -> dict[str, Table]: ...
 def open_requests_for_cadre(logs: list[RequestLog], cadre_id: str, now: _DateTime) -> Table: ...
 def ledger_and_lists(
@@ -398,4 +411,5 @@ def compliance_arrow(
     start: datetime.date,
     end: datetime.date,
     policy: Optional[_Policy] = None,
+    max_problems: int = 100,
 ) -> Compliance: ...

@@ -828,7 +828,8 @@ pub fn read_visits<R: Read>(
 /// rows.bad([Problem::new(Code::FieldEmpty, Location::default().at_path("households[2]"), "空", "empty")]);
 /// let l = rows.finish();
 /// assert_eq!((l.counts.rows, l.counts.kept, l.counts.duplicate, l.counts.bad), (3, 1, 1, 1));
-/// assert_eq!(l.problems.codes(), vec![Code::HouseholdDuplicateId, Code::FieldEmpty]);
+/// let codes: Vec<Code> = l.problems.iter().map(|p| p.code).collect();
+/// assert_eq!(codes, vec![Code::HouseholdDuplicateId, Code::FieldEmpty]);
 /// ```
 #[derive(Debug)]
 pub struct HouseholdRows {

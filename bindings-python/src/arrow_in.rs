@@ -852,7 +852,7 @@ pub(crate) fn request_logs(batches: &[RecordBatch]) -> (Vec<CoreLog>, Report) {
                 let es = entries.remove(&id)?;
                 Some(CoreLog::from_entries(id, es))
             } else {
-                logs.remove(&id).filter(|l| l.len() > 0)
+                logs.remove(&id).filter(|l| !l.is_empty())
             }
         })
         .collect();

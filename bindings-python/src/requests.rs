@@ -464,11 +464,11 @@ pub fn request_metrics_table<'py>(
                     q.clone().cadre(s.cadre.clone()),
                 ),
                 Some("category") => {
-                    let key = serde_json::to_value(&s.category)
+                    let key = serde_json::to_value(s.category)
                         .ok()
                         .and_then(|v| v.as_str().map(str::to_owned))
                         .unwrap_or_default();
-                    (key, q.clone().category(s.category.clone()))
+                    (key, q.clone().category(s.category))
                 }
                 Some("household") => (
                     s.household.as_str().to_owned(),

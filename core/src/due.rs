@@ -711,6 +711,49 @@ struct Proto {
     light: SignalLight,
 }
 
+/// A date as a sort key that fits 31 bits (every date chrono has, in
+/// order).
+fn day_key(d: NaiveDate) -> u32 {
+    (i64::from(day_number(d)) + (1 << 30)).clamp(0, (1 << 31) - 1) as u32
+}
+
+/// What a visit reason's message depends on, besides the rule's name:
+/// households with the same key share one message (built once a list).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct MessageKey {
+    source: DueSource,
+    rule: u32,
+    extra: u32,
+    light: SignalLight,
+    missed: Option<Period>,
+    needed: u32,
+    deadline: NaiveDate,
+    days_left: u32,
+}
+
+/// Reorders `v` in place so that `v[i]` becomes the old `v[order[i]]`
+/// (`order` a permutation of `0..v.len()`; it is used up).
+fn permute<T>(v: &mut [T], order: &mut [u32]) {
+    for i in 0..v.len().min(order.len()) {
+        if order[i] == u32::MAX {
+            continue;
+        }
+        let mut j = i;
+        loop {
+            let k = order[j] as usize;
+            order[j] = u32::MAX;
+            if k == i || k >= v.len() {
+                break;
+            }
+            v.swap(j, k);
+            j = k;
+        }
+    }
+}
+
+/// The most messages a list keeps for reuse.
+const MEMO: usize = 32;
+
 /// The light of a requirement not overdue: yellow within the window.
 fn soon_light(days_left: u32, yellow_days: u32) -> SignalLight {
     if days_left <= yellow_days {
@@ -1210,7 +1253,9 @@ impl<'a> DueBook<'a> {
         let policy = &opts.policy;
         let covered = self.covered(cadre.as_str(), today);
         let mut protos: Vec<Proto> = Vec::with_capacity(covered.len() * policy.rule_count().min(4));
-        let mut households = Vec::with_capacity(covered.len());
+        let mut households: Vec<HouseholdSignal> = Vec::with_capacity(covered.len());
+        let mut hkeys: Vec<(u128, u32)> = Vec::with_capacity(covered.len());
+        let mut memo: Vec<(MessageKey, Message)> = Vec::new();
         let now = today.and_time(opts.request_time);
         let days: Vec<RuleDays> = policy
             .rules
@@ -1252,9 +1297,12 @@ impl<'a> DueBook<'a> {
             }
             let logs = self.requests.get(&h);
             let mut reasons: Vec<DueReason> = Vec::new();
-            if flagged > 0 || logs.is_some() {
+            if flagged > 0 {
                 reasons.reserve_exact(flagged);
-                reasons.extend(mine.iter().filter_map(|p| self.visit_reason(p, policy)));
+                reasons.extend(
+                    mine.iter()
+                        .filter_map(|p| self.visit_reason(p, policy, &mut memo)),
+                );
             }
             if let Some(logs) = logs {
                 let sig = request_signal(logs, &hh.id, &opts.case_policy, now);
@@ -1284,6 +1332,13 @@ impl<'a> DueBook<'a> {
             if reasons.len() > 1 {
                 reasons.sort_by_key(|r| std::cmp::Reverse(r.light));
             }
+            // Red, yellow, green; then by deadline (none last); then by
+            // the household's rank in ID order.
+            let key = (u128::from(2 - light as u8) << 96)
+                | (u128::from(deadline.is_none()) << 95)
+                | (u128::from(deadline.map_or(0, day_key)) << 32)
+                | u128::from(self.rank[h as usize]);
+            hkeys.push((key, households.len() as u32));
             households.push(HouseholdSignal {
                 household_id: hh.id.clone(),
                 light,
@@ -1292,44 +1347,45 @@ impl<'a> DueBook<'a> {
                 reasons,
             });
         }
-        // Sorted as small records by integer keys (the household's rank in
-        // ID order stands for its ID); event ties by day and kind.
-        protos.sort_unstable_by(|a, b| {
-            (
-                a.missed.is_none(),
-                a.deadline,
-                self.rank[a.h as usize],
-                a.source,
-                a.rule,
-            )
-                .cmp(&(
-                    b.missed.is_none(),
-                    b.deadline,
-                    self.rank[b.h as usize],
-                    b.source,
-                    b.rule,
-                ))
-                .then_with(|| match a.source {
-                    DueSource::Period => std::cmp::Ordering::Equal,
-                    DueSource::Round => a.extra.cmp(&b.extra),
-                    DueSource::Event => {
-                        let (x, y) = (
-                            &self.events[a.extra as usize],
-                            &self.events[b.extra as usize],
-                        );
-                        (x.date, &x.kind).cmp(&(y.date, &y.kind))
-                    }
-                })
+        // Sorted as small records by integer keys (overdue first, the
+        // deadline, the household's rank in ID order standing for its ID),
+        // then written out in order; ties by source, rule, event or round.
+        let mut order: Vec<(u64, u32)> = protos
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let key = (u64::from(p.missed.is_none()) << 63)
+                    | (u64::from(day_key(p.deadline)) << 32)
+                    | u64::from(self.rank[p.h as usize]);
+                (key, i as u32)
+            })
+            .collect();
+        order.sort_unstable_by(|&(ka, ia), &(kb, ib)| {
+            ka.cmp(&kb).then_with(|| {
+                let (a, b) = (&protos[ia as usize], &protos[ib as usize]);
+                (a.source, a.rule)
+                    .cmp(&(b.source, b.rule))
+                    .then_with(|| match a.source {
+                        DueSource::Period => std::cmp::Ordering::Equal,
+                        DueSource::Round => a.extra.cmp(&b.extra),
+                        DueSource::Event => {
+                            let (x, y) = (
+                                &self.events[a.extra as usize],
+                                &self.events[b.extra as usize],
+                            );
+                            (x.date, &x.kind).cmp(&(y.date, &y.kind))
+                        }
+                    })
+            })
         });
-        let items: Vec<DueItem> = protos.iter().map(|p| self.materialise(p, policy)).collect();
-        households.sort_unstable_by(|a, b| {
-            let key = |h: &HouseholdSignal| {
-                (std::cmp::Reverse(h.light), h.deadline.is_none(), h.deadline)
-            };
-            key(a)
-                .cmp(&key(b))
-                .then_with(|| a.household_id.as_str().cmp(b.household_id.as_str()))
-        });
+        let items: Vec<DueItem> = order
+            .iter()
+            .map(|&(_, i)| self.materialise(&protos[i as usize], policy))
+            .collect();
+        // Keys are unique (the rank is): the order is total.
+        hkeys.sort_unstable();
+        let mut to: Vec<u32> = hkeys.iter().map(|&(_, i)| i).collect();
+        permute(&mut households, &mut to);
         let presence = match &opts.presence {
             None => Vec::new(),
             Some(rule) => {
@@ -1415,13 +1471,48 @@ impl<'a> DueBook<'a> {
     /// The reason a red or yellow item gives; none for a green one.
     /// Messages are built by hand, not with `format!`: a list of thousands
     /// of red households writes thousands of them.
-    fn visit_reason(&self, p: &Proto, policy: &Policy) -> Option<DueReason> {
+    fn visit_reason(
+        &self,
+        p: &Proto,
+        policy: &Policy,
+        memo: &mut Vec<(MessageKey, Message)>,
+    ) -> Option<DueReason> {
         use Piece::{D, N, T};
+        let kind = match (p.light, p.missed) {
+            (SignalLight::Green, _) | (SignalLight::Red, None) => return None,
+            (SignalLight::Red, Some(_)) => DueReasonKind::Overdue,
+            (SignalLight::Yellow, _) => DueReasonKind::DueSoon,
+        };
+        let reason = |message| DueReason {
+            kind,
+            light: p.light,
+            rule_index: Some(p.rule as usize),
+            source: Some(p.source),
+            request_id: None,
+            deadline: Some(p.deadline),
+            message,
+        };
+        // An event's message names its own event: not shared.
+        let key = (p.source != DueSource::Event).then_some(MessageKey {
+            source: p.source,
+            rule: p.rule,
+            extra: p.extra,
+            light: p.light,
+            missed: p.missed,
+            needed: p.needed,
+            deadline: p.deadline,
+            days_left: p.days_left,
+        });
+        if let Some(k) = key
+            && let Some((_, m)) = memo.iter().find(|(x, _)| *x == k)
+        {
+            return Some(reason(m.clone()));
+        }
         let rule = self.rule_name(p, policy);
         let (n, d, left) = (p.needed, p.deadline, p.days_left);
         let event = self.event_of(p);
         let round = self.round_of(p, policy);
-        let (kind, message) = match (p.light, p.missed, event, round) {
+        let (_kind, message) = match (p.light, p.missed, event, round) {
             (SignalLight::Green, ..) => return None,
             (SignalLight::Red, Some(_), Some(e), _) => (
                 DueReasonKind::Overdue,
@@ -1578,15 +1669,13 @@ impl<'a> DueBook<'a> {
                 },
             ),
         };
-        Some(DueReason {
-            kind,
-            light: p.light,
-            rule_index: Some(p.rule as usize),
-            source: Some(p.source),
-            request_id: None,
-            deadline: Some(d),
-            message,
-        })
+        debug_assert_eq!(kind, _kind);
+        if let Some(k) = key
+            && memo.len() < MEMO
+        {
+            memo.push((k, message.clone()));
+        }
+        Some(reason(message))
     }
 }
 
@@ -1628,22 +1717,21 @@ fn push_date(s: &mut String, d: NaiveDate) {
         s.push_str(&d.to_string());
         return;
     }
-    let digit = |n: u32| char::from(b'0' + (n % 10) as u8);
     let y = y as u32;
-    for n in [
-        y / 1000,
-        y / 100,
-        y / 10,
-        y,
-        10,
-        m / 10,
-        m,
-        10,
-        day / 10,
-        day,
-    ] {
-        s.push(if n == 10 { '-' } else { digit(n) });
-    }
+    let digit = |n: u32| b'0' + (n % 10) as u8;
+    let buf = [
+        digit(y / 1000),
+        digit(y / 100),
+        digit(y / 10),
+        digit(y),
+        b'-',
+        digit(m / 10),
+        digit(m),
+        b'-',
+        digit(day / 10),
+        digit(day),
+    ];
+    s.push_str(std::str::from_utf8(&buf).unwrap_or_default());
 }
 
 /// Appends `n` in decimal.
@@ -1659,9 +1747,7 @@ fn push_u32(s: &mut String, n: u32) {
             break;
         }
     }
-    for &b in &buf[i..] {
-        s.push(char::from(b));
-    }
+    s.push_str(std::str::from_utf8(&buf[i..]).unwrap_or_default());
 }
 
 /// Builds a message from pieces: text, dates and numbers.
@@ -2049,6 +2135,9 @@ mod tests {
     fn hand_built_messages_match_format() {
         for day in [
             d(2024, 2, 29),
+            d(2024, 10, 10),
+            d(1010, 10, 20),
+            d(105, 11, 30),
             d(1, 1, 1),
             d(9999, 12, 31),
             NaiveDate::MAX,
@@ -2063,6 +2152,15 @@ mod tests {
             push_u32(&mut s, n);
             assert_eq!(s, n.to_string());
         }
+    }
+
+    #[test]
+    fn permute_follows_the_order() {
+        let mut v = vec!['a', 'b', 'c', 'd', 'e'];
+        permute(&mut v, &mut [3, 0, 4, 1, 2]);
+        assert_eq!(v, vec!['d', 'a', 'e', 'b', 'c']);
+        let mut v: Vec<u32> = vec![];
+        permute(&mut v, &mut []);
     }
 
     #[test]

@@ -166,7 +166,9 @@ fn run(op: &str, input: &Value) -> Value {
                 None => {}
             }
             match input.pointer("/options/presence") {
-                Some(Value::Bool(true)) => opts = opts.presence(minqing::cadence::presets::work_station()),
+                Some(Value::Bool(true)) => {
+                    opts = opts.presence(minqing::cadence::presets::work_station())
+                }
                 Some(Value::Object(_)) => {
                     opts = opts.presence(overridden(
                         minqing::cadence::presets::work_station(),

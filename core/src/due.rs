@@ -2484,6 +2484,22 @@ mod tests {
                 .presence
                 .is_empty()
         );
+        // Extreme dates do not panic, with presence, events and rounds.
+        let events = [
+            ev("H1", NaiveDate::MAX, EventKind::Funeral),
+            ev("H1", NaiveDate::MIN, EventKind::Hospitalisation),
+        ];
+        let book = book.with_events(&events);
+        let round = crate::calendar::CampaignRound::new(
+            "all",
+            crate::calendar::Window::new(NaiveDate::MIN, NaiveDate::MAX).unwrap(),
+        );
+        let mut p = presets::grid_one_plus_x();
+        p.round_rules = presets::visit_all_rounds(vec![round]).round_rules;
+        let o = o.policy(p);
+        for day in [NaiveDate::MIN, NaiveDate::MAX] {
+            let _ = book.due_list(&cadre("C1"), day, &o);
+        }
     }
 
     #[test]

@@ -102,12 +102,15 @@
 //!   qualifying contact meets the current period; a period that ended
 //!   unmet is never "made up" by a later visit, but the household stops
 //!   being overdue once it has been contacted as the current period asks.
+//!   For event rules: the event's window ended unmet (see *Event items*);
+//!   round items are never red.
 //! - **Yellow 黄灯 (due soon, 临期)**: not red, and the requirement's
 //!   deadline is at most `yellow_days` days away: `deadline - today <=
 //!   yellow_days` (default 3; with 3, a half month ending on the 15th turns
 //!   yellow on the 12th; with 0, only on the deadline day itself). A
-//!   deadline is never in the past: the requirement period always
-//!   contains `today` or lies after it.
+//!   period or round item's deadline is never in the past: the
+//!   requirement period always contains `today` or lies after it (only a
+//!   red event item has a past deadline, see *Event items*).
 //! - **Green 绿灯**: otherwise.
 //!
 //! Per household ([`HouseholdSignal::light`]): the worst of its items'

@@ -149,7 +149,7 @@ fn main() -> ExitCode {
             eprintln!("cannot write {}: {e}", out.display());
             return ExitCode::FAILURE;
         }
-        say!("写出 / wrote the five CSV files to {}", out.display());
+        say!("写出 / wrote the CSV files to {}", out.display());
     }
 
     // The synthetic township raises requests at the door over its window;

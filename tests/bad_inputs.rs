@@ -1,5 +1,5 @@
 //! Replays every malformed-input case of `tests/data/bad/`: each folder holds
-//! some of the five CSV files (or a `dataset.json`) and an `expected.json`
+//! some of the six CSV files (or a `dataset.json`) and an `expected.json`
 //! naming exactly the set of distinct problem codes that reading the folder
 //! and validating what was read must produce. `make_cases.py` there writes
 //! the cases.
@@ -130,6 +130,7 @@ fn every_bad_input_gives_exactly_its_codes() {
                     "cadres" => ds.cadres.len(),
                     "assignments" => ds.assignments.len(),
                     "visits" => ds.visits.len(),
+                    "events" => ds.events.len(),
                     other => panic!("{name}: unknown collection {other}"),
                 };
                 assert_eq!(Some(have as u64), n.as_u64(), "{name}: {coll} read");

@@ -11,8 +11,8 @@ use std::collections::BTreeSet;
 use chrono::{Days, NaiveDate, NaiveDateTime};
 use minqing::io::{
     CsvFiles, CsvWriters, Encoding, ReadOptions, from_json_str, read_assignments, read_cadres,
-    read_csv_set, read_households, read_json, read_jsonl, read_units, read_visits, to_json_string,
-    write_csv_set, write_jsonl,
+    read_csv_set, read_events, read_households, read_json, read_jsonl, read_units, read_visits,
+    to_json_string, write_csv_set, write_jsonl,
 };
 use minqing::prelude::*;
 use proptest::prelude::*;
@@ -206,7 +206,16 @@ fn duty_span() -> impl Strategy<Value = DutySpan> {
         })
 }
 
-/// A data set with the five CSV collections; teams and duty empty.
+fn event() -> impl Strategy<Value = HouseholdEvent> {
+    let kind = prop_oneof![
+        prop::sample::select(EventKind::KNOWN.to_vec()),
+        "[a-z_]{1,10}|[住院婚丧新生儿]{1,4}|[a-z]([a-z ,\"|]{0,8}[a-z])?"
+            .prop_map(|s| EventKind::parse(&s)),
+    ];
+    (household_id(), date(), kind).prop_map(|(h, d, k)| HouseholdEvent::new(h, d, k))
+}
+
+/// A data set with the six CSV collections; teams and duty empty.
 fn csv_dataset() -> impl Strategy<Value = Dataset> {
     (
         prop::collection::vec(unit(), 0..6),
@@ -214,18 +223,21 @@ fn csv_dataset() -> impl Strategy<Value = Dataset> {
         prop::collection::vec(cadre(), 0..5),
         prop::collection::vec(assignment(), 0..6),
         prop::collection::vec(visit(), 0..8),
+        prop::collection::vec(event(), 0..4),
     )
-        .prop_map(|(units, households, cadres, assignments, visits)| Dataset {
-            units,
-            households,
-            cadres,
-            teams: Vec::new(),
-            duty: Vec::new(),
-            assignments,
-            visits,
-            cases: Vec::new(),
-            events: Vec::new(),
-        })
+        .prop_map(
+            |(units, households, cadres, assignments, visits, events)| Dataset {
+                units,
+                households,
+                cadres,
+                teams: Vec::new(),
+                duty: Vec::new(),
+                assignments,
+                visits,
+                cases: Vec::new(),
+                events,
+            },
+        )
 }
 
 fn full_dataset() -> impl Strategy<Value = Dataset> {
@@ -248,6 +260,7 @@ fn write_all(ds: &Dataset) -> CsvWriters<Vec<u8>> {
         cadres: Vec::new(),
         assignments: Vec::new(),
         visits: Vec::new(),
+        events: Vec::new(),
     };
     write_csv_set(&mut out, ds).expect("writing to memory");
     out
@@ -275,7 +288,8 @@ proptest! {
             .households(&out.households[..])
             .cadres(&out.cadres[..])
             .assignments(&out.assignments[..])
-            .visits(&out.visits[..]);
+            .visits(&out.visits[..])
+            .events(&out.events[..]);
         let (back, sources, report) = read_csv_set(files);
         // the only thing allowed to be said: a file holds no row
         prop_assert!(
@@ -284,6 +298,7 @@ proptest! {
         );
         prop_assert_eq!(sources.households.len(), back.households.len());
         prop_assert_eq!(sources.visits.len(), back.visits.len());
+        prop_assert_eq!(sources.events.len(), back.events.len());
         prop_assert_eq!(back, ds);
     }
 
@@ -308,6 +323,7 @@ proptest! {
             "cadre_id,name,rank,duties,min_households\n",
             "household_id,cadre_id,from,to\n",
             "household_id,cadre_id,at,mode,signed,note\n",
+            "household_id,date,kind\n",
         ]),
     ) {
         let mut input = header.as_bytes().to_vec();
@@ -320,6 +336,7 @@ proptest! {
                 { let p = read_cadres(&input[..], &o); (p.records.len(), p.sources.len(), p.report) },
                 { let p = read_assignments(&input[..], &o); (p.records.len(), p.sources.len(), p.report) },
                 { let p = read_visits(&input[..], &o); (p.records.len(), p.sources.len(), p.report) },
+                { let p = read_events(&input[..], &o); (p.records.len(), p.sources.len(), p.report) },
             ];
             for (records, sources, report) in counts {
                 prop_assert_eq!(records, sources);

@@ -149,18 +149,33 @@ fn run(op: &str, input: &Value) -> Value {
             {
                 opts = opts.yellow_days(n as u32);
             }
+            if let Some(n) = input
+                .pointer("/options/event_lookback_days")
+                .and_then(Value::as_u64)
+            {
+                opts = opts.event_lookback_days(n as u32);
+            }
             match input.pointer("/options/policy") {
                 Some(Value::String(name)) => {
-                    opts = opts.policy(match name.as_str() {
-                        "four_fixed_three_arrivals" => {
-                            minqing::cadence::presets::four_fixed_three_arrivals()
-                        }
-                        "contact_households" => minqing::cadence::presets::contact_households(),
-                        other => panic!("unknown preset `{other}`"),
-                    })
+                    opts = opts.policy(
+                        minqing::cadence::presets::by_name(name, &[])
+                            .unwrap_or_else(|| panic!("unknown preset `{name}`")),
+                    )
                 }
-                Some(p) => opts = opts.policy(serde_json::from_value(p.clone()).expect("a policy")),
+                Some(p) => opts = opts.policy(vector_policy(p)),
                 None => {}
+            }
+            match input.pointer("/options/presence") {
+                Some(Value::Bool(true)) => {
+                    opts = opts.presence(minqing::cadence::presets::work_station())
+                }
+                Some(Value::Object(_)) => {
+                    opts = opts.presence(overridden(
+                        minqing::cadence::presets::work_station(),
+                        &input["options"]["presence"],
+                    ))
+                }
+                _ => {}
             }
             let cadre: CadreId =
                 serde_json::from_value(input["cadre_id"].clone()).expect("cadre id");
@@ -170,16 +185,25 @@ fn run(op: &str, input: &Value) -> Value {
                 .items
                 .iter()
                 .map(|i| {
-                    json!({
+                    let mut v = json!({
                         "household_id": i.household_id,
                         "rule": i.rule,
+                        "source": i.source,
                         "period_start": i.period.start,
                         "deadline": i.deadline,
                         "contacts_needed": i.contacts_needed,
                         "contacts_made": i.contacts_made,
                         "last_contact": i.last_contact,
                         "light": i.light,
-                    })
+                    });
+                    if let Some(e) = &i.event {
+                        v["event_kind"] = json!(e.kind);
+                        v["event_date"] = json!(e.date);
+                    }
+                    if let Some(r) = &i.round {
+                        v["round"] = json!(r);
+                    }
+                    v
                 })
                 .collect();
             let households: Vec<Value> = list
@@ -197,7 +221,29 @@ fn run(op: &str, input: &Value) -> Value {
                     })
                 })
                 .collect();
-            json!({ "items": items, "households": households })
+            let mut out = json!({ "items": items, "households": households });
+            if !list.presence.is_empty() {
+                out["presence"] = list
+                    .presence
+                    .iter()
+                    .map(|p| {
+                        json!({
+                            "team_id": p.team_id,
+                            "week_start": p.week.start,
+                            "week_end": p.week.end(),
+                            "days_this_week": p.days_this_week,
+                            "days_last_week": p.days_last_week,
+                            "min_days_per_week": p.min_days_per_week,
+                            "year_start": p.year.start,
+                            "days_this_year": p.days_this_year,
+                            "min_days_per_year": p.min_days_per_year,
+                            "next_station_day": p.next_station_day,
+                            "light": p.light,
+                        })
+                    })
+                    .collect();
+            }
+            out
         }
         other => panic!("unknown operation `{other}`"),
     }

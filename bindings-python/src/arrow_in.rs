@@ -7,7 +7,7 @@
 //! in a CSV export read with every column as a string. Extra columns are
 //! ignored.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::str::FromStr;
 
 use arrow_array::cast::AsArray;
@@ -17,9 +17,13 @@ use arrow_schema::{DataType, TimeUnit};
 use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
 use minqing::assign::Assignment;
 use minqing::cadre::{Cadre, Duty, DutySpan, DutyStatus, Rank, Team, TeamKind};
+use minqing::case::{Entry, RequestEvent, RequestLog as CoreLog};
 use minqing::dataset::Dataset;
 use minqing::household::{Household, Residency, Tag, check_tag};
-use minqing::id::{CadreId, HouseholdId, IdError, TeamId, UnitId};
+use minqing::id::{CadreId, HouseholdId, IdError, RequestId, TeamId, UnitId};
+use minqing::io::columnar::{
+    HouseholdRows, LoadOptions, LoadedHouseholds, LoadedVisits, VisitRows,
+};
 use minqing::io::words_of;
 use minqing::org::{Unit, UnitKind};
 use minqing::problem::{Code, Location, Problem, Report};
@@ -593,6 +597,266 @@ fn read<T>(
         offset += batch.num_rows();
     }
     out
+}
+
+/// Reads every batch of `table` with `spec` as [`read`] does, but hands
+/// each row to `each` as its record or, when a cell was bad, the row's
+/// problems (the row is then not built into anything). Returns `false`,
+/// with the column problems in `report`, when a required column is missing
+/// or has an unusable type: then no row is read.
+fn read_each<T>(
+    table: &'static str,
+    batches: &[RecordBatch],
+    spec: &[(&'static str, Want, bool)],
+    report: &mut Report,
+    build: impl Fn(&mut Row) -> Option<T>,
+    mut each: impl FnMut(usize, Result<T, Vec<Problem>>),
+) -> bool {
+    let mut offset = 0;
+    for (b, batch) in batches.iter().enumerate() {
+        let mut reader = TableReader { table, report };
+        let Some(cols) = reader.columns(batch, spec, b == 0) else {
+            return false;
+        };
+        for i in 0..batch.num_rows() {
+            let before = report.problems.len();
+            let mut row = Row {
+                table,
+                cols: &cols,
+                i,
+                row: offset + i,
+                report,
+            };
+            let record = build(&mut row);
+            let problems = report.problems.split_off(before);
+            let bad = problems.iter().any(Problem::is_error);
+            match record {
+                Some(r) if !bad => each(offset + i, Ok(r)),
+                _ => each(offset + i, Err(problems)),
+            }
+        }
+        offset += batch.num_rows();
+    }
+    true
+}
+
+/// Where row `row` of `table` is, naming `field`.
+fn row_location(table: &str, row: usize, field: &str) -> Location {
+    Location::default()
+        .at_path(format!("{table}[{row}]"))
+        .with_field(field)
+}
+
+/// Households and visits for compliance from Arrow tables, under the CSV
+/// loader's rules (`minqing::io::columnar`): a bad row is skipped, counted
+/// and its problems kept with its row and field; a duplicate household, a
+/// visit outside `opts.window` or naming an unknown household is counted
+/// and left out. Only a missing or unusable required column is an error.
+pub(crate) fn compliance_columns(
+    households: &[RecordBatch],
+    visits: &[RecordBatch],
+    hopts: &LoadOptions,
+    vopts: &LoadOptions,
+) -> Result<(LoadedHouseholds, LoadedVisits), Report> {
+    use Want::*;
+    let mut columns = Report::new();
+    let mut hrows = HouseholdRows::new(hopts);
+    let ok = read_each(
+        "households",
+        households,
+        &[
+            ("household_id", Text, true),
+            ("village_id", Text, true),
+            ("residency", Text, true),
+            ("tags", List, false),
+            ("registered_on", Date, false),
+        ],
+        &mut columns,
+        |row| {
+            let id = row.id::<HouseholdId>(0, true);
+            let village = row.id::<UnitId>(1, true);
+            let residency = row.word(
+                2,
+                true,
+                Residency::parse,
+                &words_of(&Residency::ALL, Residency::as_str),
+            );
+            let tags = row.tags(3);
+            let registered = row.date(4, false);
+            Some((id?, village?, residency?, tags, registered))
+        },
+        |row, r| match r {
+            Ok((id, village, residency, tags, registered)) => {
+                hrows.push(
+                    id.as_str(),
+                    village.as_str(),
+                    residency,
+                    tags.iter().map(|t| t.as_str()),
+                    registered,
+                    || row_location("households", row, "household_id"),
+                );
+            }
+            Err(problems) => hrows.bad(problems),
+        },
+    );
+    if !ok {
+        return Err(columns);
+    }
+    let hs = hrows.finish();
+    let mut vrows = VisitRows::new(&hs.index, vopts);
+    let modes = words_of(Mode::ALL, Mode::as_str);
+    let ok = read_each(
+        "visits",
+        visits,
+        &[
+            ("household_id", Text, true),
+            ("cadre_id", Text, true),
+            ("at", DateTime, true),
+            ("mode", Text, true),
+            ("signed", Bool, false),
+        ],
+        &mut columns,
+        |row| {
+            let household = row.id::<HouseholdId>(0, true);
+            let cadre = row.id::<CadreId>(1, true);
+            let at = row.datetime(2, true);
+            let mode = row.word(3, true, Mode::parse, &modes);
+            let signed = row.boolean(4).unwrap_or(false);
+            cadre?;
+            Some((household?, at?, mode?, signed))
+        },
+        |row, r| match r {
+            Ok((household, at, mode, signed)) => {
+                vrows.push(household.as_str(), at.date(), mode, signed, || {
+                    row_location("visits", row, "household_id")
+                });
+            }
+            Err(problems) => vrows.bad(problems),
+        },
+    );
+    if !ok {
+        return Err(columns);
+    }
+    let vs = vrows.finish();
+    Ok((hs, vs))
+}
+
+/// Request logs from an Arrow table mirroring the JSON Lines entries
+/// (`minqing::case::read_jsonl`): one row an event, columns `request_id`,
+/// `at`, `event` (the `RequestEvent` as JSON text), and optionally `seq`,
+/// `prev_hash`, `hash`. Rows are grouped into logs by `request_id` in order
+/// of first appearance, each keeping its rows' order.
+///
+/// With a `hash` column the rows are entries, taken as they are (check them
+/// with `RequestLog.verify`), as `read_jsonl` takes lines. Without one each
+/// row's event is appended to its log, so that every event is checked
+/// against the state folded so far and a refused event is reported.
+///
+/// Every bad row is a problem naming the table, its row and the field;
+/// good rows are kept. The caller decides whether problems stop it.
+pub(crate) fn request_logs(batches: &[RecordBatch]) -> (Vec<CoreLog>, Report) {
+    use Want::*;
+    const TABLE: &str = "requests";
+    let mut report = Report::new();
+    let entries_mode = batches
+        .first()
+        .is_some_and(|b| b.schema().column_with_name("hash").is_some());
+    let mut order: Vec<RequestId> = Vec::new();
+    let mut logs: HashMap<RequestId, CoreLog> = HashMap::new();
+    let mut entries: HashMap<RequestId, Vec<Entry>> = HashMap::new();
+    let mut late: Vec<Problem> = Vec::new();
+    let spec: &[(&'static str, Want, bool)] = &[
+        ("request_id", Text, true),
+        ("at", DateTime, true),
+        ("event", Text, true),
+        ("seq", Count, entries_mode),
+        ("prev_hash", Text, entries_mode),
+        ("hash", Text, entries_mode),
+    ];
+    read_each(
+        TABLE,
+        batches,
+        spec,
+        &mut report,
+        |row| {
+            let id = row.id::<RequestId>(0, true);
+            let at = row.datetime(1, true);
+            let event = row.text_owned(2, true);
+            let seq = row.count(3);
+            let prev = row.text_owned(4, entries_mode);
+            let hash = row.text_owned(5, entries_mode);
+            let text = event?;
+            let event: RequestEvent = match serde_json::from_str(&text) {
+                Ok(e) => e,
+                Err(e) => {
+                    let (code, zh, en) = if e.is_syntax() || e.is_eof() {
+                        (
+                            Code::JsonSyntax,
+                            "不是合法的 JSON",
+                            "is not well-formed JSON",
+                        )
+                    } else {
+                        (Code::JsonShape, "不是事项事件", "is not a request event")
+                    };
+                    // serde's text may quote the input (personal data):
+                    // the column only.
+                    row.bad(
+                        2,
+                        code,
+                        format!("{zh}（第 {} 列）", e.column()),
+                        format!("{en} (column {})", e.column()),
+                    );
+                    return None;
+                }
+            };
+            Some((id?, at?, event, seq, prev, hash))
+        },
+        |row, r| {
+            let (id, at, event, seq, prev, hash) = match r {
+                Ok(x) => x,
+                Err(problems) => {
+                    late.extend(problems);
+                    return;
+                }
+            };
+            if !logs.contains_key(&id) && !entries.contains_key(&id) {
+                order.push(id.clone());
+            }
+            if entries_mode {
+                let entry = serde_json::json!({
+                    "request_id": id, "seq": seq.unwrap_or_default(), "at": at,
+                    "event": event, "prev_hash": prev, "hash": hash,
+                });
+                match serde_json::from_value::<Entry>(entry) {
+                    Ok(e) => entries.entry(id).or_default().push(e),
+                    Err(_) => late.push(Problem::new(
+                        Code::JsonShape,
+                        row_location(TABLE, row, "hash"),
+                        format!("{TABLE}[{row}]：哈希字段无效"),
+                        format!("{TABLE}[{row}]: bad hash fields"),
+                    )),
+                }
+            } else {
+                let log = logs.entry(id.clone()).or_insert_with(|| CoreLog::new(id));
+                if let Err(e) = log.append(at, event) {
+                    late.push(e.to_problem(row_location(TABLE, row, "event")));
+                }
+            }
+        },
+    );
+    report.extend(late);
+    let logs = order
+        .into_iter()
+        .filter_map(|id| {
+            if entries_mode {
+                let es = entries.remove(&id)?;
+                Some(CoreLog::from_entries(id, es))
+            } else {
+                logs.remove(&id).filter(|l| !l.is_empty())
+            }
+        })
+        .collect();
+    (logs, report)
 }
 
 /// Converts the tables to a [`Dataset`], or returns every problem found.

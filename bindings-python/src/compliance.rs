@@ -7,7 +7,9 @@ use std::fs::File;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use arrow_array::builder::{Date32Builder, Float64Builder, StringBuilder, UInt64Builder};
+use arrow_array::builder::{
+    BooleanBuilder, Date32Builder, Float64Builder, StringBuilder, UInt64Builder,
+};
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use chrono::NaiveDate;
@@ -22,13 +24,14 @@ use minqing::io::columnar::{LoadOptions, RowCounts, read_households, read_visits
 use minqing::problem::{Code, Location, Problem as CoreProblem, Report};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString};
+use pyo3::types::PyDict;
 use pyo3_arrow::input::AnyRecordBatch;
 
-use crate::arrow_in::{self, Tables};
+use crate::arrow_in;
 use crate::arrow_out::Table;
-use crate::convert::{date32, from_json, from_py, to_py};
+use crate::convert::{date32, from_json, to_py};
 use crate::errors::{Failure, IntoPyResult};
+use crate::policy::policy_arg;
 use crate::problem::Problem;
 
 /// The rows skipped while loading, by file.
@@ -58,13 +61,15 @@ struct Skipped {
 #[pyclass(module = "minqing", name = "Compliance", frozen)]
 pub struct Compliance {
     report: ComplianceReport,
+    policy: Policy,
+    accountability: Accountability,
     households: HouseholdColumns,
     assignments: Vec<Assignment>,
     skipped: Skipped,
     problems: Report,
 }
 
-fn u64_col(values: impl Iterator<Item = u64>) -> ArrayRef {
+pub(crate) fn u64_col(values: impl Iterator<Item = u64>) -> ArrayRef {
     let mut b = UInt64Builder::new();
     for v in values {
         b.append_value(v);
@@ -88,7 +93,43 @@ fn text_col<'a>(values: impl Iterator<Item = &'a str>) -> ArrayRef {
     Arc::new(b.finish())
 }
 
-fn table(fields: Vec<Field>, columns: Vec<ArrayRef>) -> Table {
+pub(crate) fn date_col(values: impl Iterator<Item = Option<NaiveDate>>) -> ArrayRef {
+    let mut b = Date32Builder::new();
+    for v in values {
+        b.append_option(v.map(date32));
+    }
+    Arc::new(b.finish())
+}
+
+pub(crate) fn bool_col(values: impl Iterator<Item = bool>) -> ArrayRef {
+    let mut b = BooleanBuilder::new();
+    for v in values {
+        b.append_value(v);
+    }
+    Arc::new(b.finish())
+}
+
+/// A column's field: `name`, its type, nullable or not.
+pub(crate) fn f(name: &str, dt: DataType, nullable: bool) -> Field {
+    Field::new(name, dt, nullable)
+}
+
+fn accountability_word(a: Accountability) -> &'static str {
+    match a {
+        Accountability::LastDay => "last_day",
+        Accountability::FirstDay => "first_day",
+    }
+}
+
+fn accountability_arg(py: Python<'_>, word: &str) -> PyResult<Accountability> {
+    from_json(
+        py,
+        serde_json::Value::String(word.to_owned()),
+        "accountability",
+    )
+}
+
+pub(crate) fn table(fields: Vec<Field>, columns: Vec<ArrayRef>) -> Table {
     let schema: SchemaRef = Arc::new(Schema::new(fields));
     let batch = RecordBatch::try_new(schema.clone(), columns).expect("columns match the schema");
     Table::new(vec![batch], schema)
@@ -252,17 +293,17 @@ impl Compliance {
     }
 
     /// Per cadre, by cadre ID: ``cadre_id`` (empty for periods nobody was
-    /// assigned), ``required``, ``met``, ``rate``. Each required period is
-    /// charged to the cadre assigned on its last day (``"last_day"``) or
-    /// first day (``"first_day"``). Needs the assignments: only a result of
-    /// ``Dataset.compliance`` has them.
-    #[pyo3(signature = (*, charge_on="last_day"))]
-    fn by_cadre(&self, py: Python<'_>, charge_on: &str) -> PyResult<Table> {
-        let rule: Accountability = from_json(
-            py,
-            serde_json::Value::String(charge_on.to_owned()),
-            "charge_on",
-        )?;
+    /// assigned), ``required``, ``met``, ``rate``. Each required period,
+    /// event visit and round visit is charged to the cadre assigned on its
+    /// last day (``"last_day"``) or first day (``"first_day"``); ``None``
+    /// takes the ``accountability`` the result was computed with. Needs the
+    /// assignments: only a result of ``Dataset.compliance`` has them.
+    #[pyo3(signature = (*, charge_on=None))]
+    fn by_cadre(&self, py: Python<'_>, charge_on: Option<&str>) -> PyResult<Table> {
+        let rule = match charge_on {
+            Some(w) => accountability_arg(py, w)?,
+            None => self.accountability,
+        };
         Ok(py.detach(|| {
             let cs = self
                 .report
@@ -287,6 +328,212 @@ impl Compliance {
         }))
     }
 
+    /// ``by_cadre()`` under the result's ``accountability``.
+    #[getter]
+    fn cadres(&self, py: Python<'_>) -> PyResult<Table> {
+        self.by_cadre(py, None)
+    }
+
+    /// Who answers for a period in ``cadres``: ``"last_day"`` (the cadre
+    /// assigned on its last day, the default) or ``"first_day"``.
+    #[getter]
+    fn accountability(&self) -> &'static str {
+        accountability_word(self.accountability)
+    }
+
+    /// Every required household-period of the period rules, met or not,
+    /// by household ID, rule, period: ``household_id``, ``village_id``,
+    /// ``rule``, ``start``, ``end`` (dates), ``met``.
+    #[getter]
+    fn periods(&self, py: Python<'_>) -> Table {
+        py.detach(|| {
+            let r = &self.report;
+            let hs = &self.households;
+            let rows: Vec<_> = r.period_outcomes().collect();
+            table(
+                vec![
+                    f("household_id", DataType::Utf8, false),
+                    f("village_id", DataType::Utf8, false),
+                    f("rule", DataType::Utf8, false),
+                    f("start", DataType::Date32, false),
+                    f("end", DataType::Date32, false),
+                    f("met", DataType::Boolean, false),
+                ],
+                vec![
+                    text_col(rows.iter().map(|o| hs.id(o.household))),
+                    text_col(rows.iter().map(|o| hs.village_id(o.household))),
+                    text_col(rows.iter().map(|o| r.rules[o.rule as usize].name.as_str())),
+                    date_col(rows.iter().map(|o| Some(o.period.start))),
+                    date_col(rows.iter().map(|o| Some(o.period.end()))),
+                    bool_col(rows.iter().map(|o| o.met)),
+                ],
+            )
+        })
+    }
+
+    /// Every visit an event asked for (a hospitalisation, a wedding, a
+    /// funeral: event rules such as the grid's 十必访), met or missed, by
+    /// household ID, event day, rule: ``household_id``, ``village_id``,
+    /// ``rule``, ``kind``, ``event_date``, ``due`` (the last day it counts),
+    /// ``met``, ``met_on`` (null when missed). Events whose due day falls
+    /// after the window are not judged.
+    ///
+    /// >>> ds = minqing.Dataset.from_json('{"schema": "minqing/1", '
+    /// ...   '"households": [{"household_id": "H1", "village_id": "V1", "residency": "resident"}], '
+    /// ...   '"events": [{"household_id": "H1", "date": "2024-03-01", "kind": "hospitalisation"}]}')
+    /// >>> c = ds.compliance(minqing.Policy.grid_one_plus_x(),
+    /// ...                   start=datetime.date(2024, 3, 1), end=datetime.date(2024, 3, 31))
+    /// >>> [(t["rule"], t["due"], t["met"]) for t in c.triggered.to_pyarrow().to_pylist()]
+    /// [('hospitalisation', datetime.date(2024, 3, 8), False)]
+    #[getter]
+    fn triggered(&self, py: Python<'_>) -> Table {
+        py.detach(|| {
+            let r = &self.report;
+            let hs = &self.households;
+            let ts = &r.triggered;
+            table(
+                vec![
+                    f("household_id", DataType::Utf8, false),
+                    f("village_id", DataType::Utf8, false),
+                    f("rule", DataType::Utf8, false),
+                    f("kind", DataType::Utf8, false),
+                    f("event_date", DataType::Date32, false),
+                    f("due", DataType::Date32, false),
+                    f("met", DataType::Boolean, false),
+                    f("met_on", DataType::Date32, true),
+                ],
+                vec![
+                    text_col(ts.iter().map(|t| hs.id(t.household))),
+                    text_col(ts.iter().map(|t| hs.village_id(t.household))),
+                    text_col(
+                        ts.iter()
+                            .map(|t| r.event_rules[t.rule as usize].name.as_str()),
+                    ),
+                    text_col(ts.iter().map(|t| t.event_kind.as_str())),
+                    date_col(ts.iter().map(|t| Some(t.event_date))),
+                    date_col(ts.iter().map(|t| Some(t.due))),
+                    bool_col(ts.iter().map(|t| t.met)),
+                    date_col(ts.iter().map(|t| t.met_on)),
+                ],
+            )
+        })
+    }
+
+    /// Every campaign-round visit required (遍访), met or missed, by
+    /// household ID, rule, round: ``household_id``, ``village_id``,
+    /// ``rule``, ``round`` (its name), ``start``, ``end``, ``met``,
+    /// ``met_on`` (null when missed).
+    #[getter]
+    fn round_visits(&self, py: Python<'_>) -> Table {
+        py.detach(|| {
+            let hs = &self.households;
+            let rr = &self.policy.round_rules;
+            let vs = &self.report.round_visits;
+            table(
+                vec![
+                    f("household_id", DataType::Utf8, false),
+                    f("village_id", DataType::Utf8, false),
+                    f("rule", DataType::Utf8, false),
+                    f("round", DataType::Utf8, false),
+                    f("start", DataType::Date32, false),
+                    f("end", DataType::Date32, false),
+                    f("met", DataType::Boolean, false),
+                    f("met_on", DataType::Date32, true),
+                ],
+                vec![
+                    text_col(vs.iter().map(|v| hs.id(v.household))),
+                    text_col(vs.iter().map(|v| hs.village_id(v.household))),
+                    text_col(vs.iter().map(|v| rr[v.rule as usize].name.as_str())),
+                    text_col(
+                        vs.iter()
+                            .map(|v| rr[v.rule as usize].rounds[v.round as usize].name.as_str()),
+                    ),
+                    date_col(vs.iter().map(|v| Some(v.start))),
+                    date_col(vs.iter().map(|v| Some(v.end))),
+                    bool_col(vs.iter().map(|v| v.met)),
+                    date_col(vs.iter().map(|v| v.met_on)),
+                ],
+            )
+        })
+    }
+
+    /// Coverage of each round of each round rule (遍访覆盖), in policy then
+    /// round order: ``rule``, ``round``, ``start``, ``end``, ``selected``
+    /// (households the round asks for), ``visited``, ``rate``.
+    ///
+    /// >>> ds = minqing.Dataset.from_json('{"schema": "minqing/1", '
+    /// ...   '"households": [{"household_id": "H1", "village_id": "V1", "residency": "resident"}], '
+    /// ...   '"visits": [{"household_id": "H1", "cadre_id": "C1", "at": "2024-02-03T09:00:00", "mode": "in_person"}]}')
+    /// >>> p = minqing.Policy.visit_all_rounds(include_away=False, rounds=[
+    /// ...     {"name": "第一轮", "window": {"start": "2024-02-01", "end": "2024-02-29"}}])
+    /// >>> c = ds.compliance(p, start=datetime.date(2024, 1, 1), end=datetime.date(2024, 3, 31))
+    /// >>> [(r["round"], r["selected"], r["visited"]) for r in c.rounds.to_pyarrow().to_pylist()]
+    /// [('第一轮', 1, 1)]
+    #[getter]
+    fn rounds(&self, py: Python<'_>) -> Table {
+        py.detach(|| {
+            let rr = &self.policy.round_rules;
+            let cs = &self.report.rounds;
+            table(
+                vec![
+                    f("rule", DataType::Utf8, false),
+                    f("round", DataType::Utf8, false),
+                    f("start", DataType::Date32, false),
+                    f("end", DataType::Date32, false),
+                    f("selected", DataType::UInt64, false),
+                    f("visited", DataType::UInt64, false),
+                    f("rate", DataType::Float64, true),
+                ],
+                vec![
+                    text_col(cs.iter().map(|c| rr[c.rule as usize].name.as_str())),
+                    text_col(cs.iter().map(|c| c.round.as_str())),
+                    date_col(cs.iter().map(|c| Some(c.window.start))),
+                    date_col(cs.iter().map(|c| Some(c.window.end))),
+                    u64_col(cs.iter().map(|c| c.selected)),
+                    u64_col(cs.iter().map(|c| c.visited)),
+                    rate_col(
+                        cs.iter()
+                            .map(|c| minqing::compliance::rate(c.visited, c.selected)),
+                    ),
+                ],
+            )
+        })
+    }
+
+    /// Round coverage by village: one row per rule, round and village, in
+    /// the order of ``rounds`` then village ID: ``rule``, ``round``,
+    /// ``village_id``, ``required``, ``met``, ``rate``.
+    #[getter]
+    fn round_villages(&self, py: Python<'_>) -> Table {
+        py.detach(|| {
+            let rr = &self.policy.round_rules;
+            let rows: Vec<_> = self
+                .report
+                .rounds
+                .iter()
+                .flat_map(|c| c.villages.iter().map(move |v| (c, v)))
+                .collect();
+            table(
+                vec![
+                    f("rule", DataType::Utf8, false),
+                    f("round", DataType::Utf8, false),
+                    f("village_id", DataType::Utf8, false),
+                    f("required", DataType::UInt64, false),
+                    f("met", DataType::UInt64, false),
+                    f("rate", DataType::Float64, true),
+                ],
+                vec![
+                    text_col(rows.iter().map(|(c, _)| rr[c.rule as usize].name.as_str())),
+                    text_col(rows.iter().map(|(c, _)| c.round.as_str())),
+                    text_col(rows.iter().map(|(_, v)| v.village_id.as_str())),
+                    u64_col(rows.iter().map(|(_, v)| v.required)),
+                    u64_col(rows.iter().map(|(_, v)| v.met)),
+                    rate_col(rows.iter().map(|(_, v)| v.rate())),
+                ],
+            )
+        })
+    }
+
     /// Rows skipped while loading, by file (``households``, ``visits``):
     /// ``rows``, ``kept``, ``skipped``, ``outside_window``,
     /// ``unknown_household``, ``duplicate``, ``bad``. Empty when the input
@@ -309,20 +556,25 @@ impl Compliance {
         self.problems.iter().cloned().map(Problem::from).collect()
     }
 
-    /// The per-rule figures, as dicts (``name``, ``period``, ``households``,
-    /// ``required``, ``met``; the periods left out).
+    /// The per-rule figures, as dicts: period rules (``kind``
+    /// ``"period"``, with ``period`` and ``households``), then event rules
+    /// (``"event"``), then round rules (``"round"``), each with ``name``,
+    /// ``required``, ``met``.
     #[getter]
     fn rules<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let rules: Vec<serde_json::Value> = self
-            .report
+        let r = &self.report;
+        let span = |kind: &str, x: &minqing::compliance::SpanRuleSummary| serde_json::json!({"kind": kind, "name": x.name, "required": x.required, "met": x.met});
+        let rules: Vec<serde_json::Value> = r
             .rules
             .iter()
-            .map(|r| {
+            .map(|x| {
                 serde_json::json!({
-                    "name": r.name, "period": r.period, "households": r.households,
-                    "required": r.required, "met": r.met,
+                    "kind": "period", "name": x.name, "period": x.period,
+                    "households": x.households, "required": x.required, "met": x.met,
                 })
             })
+            .chain(r.event_rules.iter().map(|x| span("event", x)))
+            .chain(r.round_rules.iter().map(|x| span("round", x)))
             .collect();
         to_py(py, &rules)
     }
@@ -341,22 +593,7 @@ impl Compliance {
     }
 }
 
-/// The policy named (a preset: ``"four_fixed_three_arrivals"``,
-/// ``"contact_households"``) or given as a dict in the core's JSON shape.
-fn policy_arg(policy: &Bound<'_, PyAny>) -> PyResult<Policy> {
-    if let Ok(s) = policy.cast::<PyString>() {
-        return match s.extract::<String>()?.as_str() {
-            "four_fixed_three_arrivals" => Ok(presets::four_fixed_three_arrivals()),
-            "contact_households" => Ok(presets::contact_households()),
-            other => Err(PyValueError::new_err(format!(
-                "unknown policy {other:?}: give \"four_fixed_three_arrivals\", \"contact_households\" or a policy dict"
-            ))),
-        };
-    }
-    from_py(policy, "policy")
-}
-
-fn window(start: NaiveDate, end: NaiveDate) -> PyResult<Window> {
+pub(crate) fn window(start: NaiveDate, end: NaiveDate) -> PyResult<Window> {
     Window::new(start, end).ok_or_else(|| {
         PyValueError::new_err(format!(
             "the window ends ({end}) before it starts ({start})"
@@ -373,16 +610,20 @@ fn compliance_error(e: minqing::compliance::ComplianceError) -> PyErr {
 pub(crate) fn of_dataset(
     py: Python<'_>,
     ds: &CoreDataset,
-    policy: &Bound<'_, PyAny>,
+    policy: Option<&Bound<'_, PyAny>>,
     start: NaiveDate,
     end: NaiveDate,
+    accountability: &str,
 ) -> PyResult<Compliance> {
-    let policy = policy_arg(policy)?;
+    let policy = policy_arg(policy, presets::four_fixed_three_arrivals)?;
+    let accountability = accountability_arg(py, accountability)?;
     let window = window(start, end)?;
     py.detach(|| {
         let report = compliance_of_dataset(ds, &policy, window)?;
         Ok(Compliance {
             report,
+            policy,
+            accountability,
             households: HouseholdColumns::from_households(&ds.households),
             assignments: ds.assignments.clone(),
             skipped: Skipped::default(),
@@ -436,10 +677,7 @@ pub fn compliance_csv(
     end: NaiveDate,
     policy: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Compliance> {
-    let policy = match policy {
-        Some(p) if !p.is_none() => policy_arg(p)?,
-        _ => presets::four_fixed_three_arrivals(),
-    };
+    let policy = policy_arg(policy, presets::four_fixed_three_arrivals)?;
     let window = window(start, end)?;
     let result: Result<Result<Compliance, Failure>, minqing::compliance::ComplianceError> = py
         .detach(|| {
@@ -468,18 +706,7 @@ pub fn compliance_csv(
                 Err(r) => return Ok(Err(Failure::Parse(r))),
             };
             let report = compliance(&hs.households, &vs.visits, &policy, window)?;
-            let mut problems = hs.problems;
-            problems.extend(vs.problems);
-            Ok(Ok(Compliance {
-                report,
-                households: hs.households,
-                assignments: Vec::new(),
-                skipped: Skipped {
-                    households: Some(hs.counts),
-                    visits: Some(vs.counts),
-                },
-                problems,
-            }))
+            Ok(Ok(loaded(report, policy, hs, vs)))
         });
     result.map_err(compliance_error)?.or_raise(py)
 }
@@ -488,12 +715,29 @@ pub fn compliance_csv(
 /// Polars, pandas, or one Spark partition's batches): households need
 /// ``household_id``, ``village_id``, ``residency`` (``tags``,
 /// ``registered_on`` optional); visits ``household_id``, ``cadre_id``,
-/// ``at``, ``mode`` (``signed`` optional). Visits of households not in the
-/// table, or outside the window, count for nothing (``summary`` counts
-/// them). Raises ``ParseError`` listing every bad cell. The GIL is released
-/// while converting and computing.
+/// ``at``, ``mode`` (``signed`` optional). Rows are taken as
+/// ``compliance_csv`` takes the lines of its files: a row with a bad cell
+/// is skipped and counted, a repeated household ID counted as a duplicate
+/// (the first wins), visits outside the window or of households not in the
+/// table counted and left out (``.skipped``); the first problems are kept
+/// with their table, row and field (``.problems``). Raises ``ParseError``
+/// only when a required column is missing or of an unusable type. The GIL
+/// is released while converting and computing.
+///
+/// >>> import pyarrow as pa
+/// >>> c = minqing.compliance_arrow(
+/// ...     pa.table({"household_id": ["H1", "H2"], "village_id": ["V1", "V1"],
+/// ...               "residency": ["away", "nomad"]}),
+/// ...     pa.table({"household_id": ["H1"], "cadre_id": ["C1"], "at": ["2024-01-09T10:00"],
+/// ...               "mode": ["phone"]}),
+/// ...     start=datetime.date(2024, 1, 1), end=datetime.date(2024, 1, 31))
+/// >>> (c.required, c.met, c.skipped["households"]["bad"])
+/// (1, 1, 1)
+/// >>> [(p.code, p.location.path, p.location.field) for p in c.problems]
+/// [('field.bad_value', 'households[1]', 'residency')]
 #[pyfunction]
-#[pyo3(signature = (households, visits, *, start, end, policy=None))]
+#[pyo3(signature = (households, visits, *, start, end, policy=None, max_problems=100))]
+#[allow(clippy::too_many_arguments)]
 pub fn compliance_arrow(
     py: Python<'_>,
     households: AnyRecordBatch,
@@ -501,20 +745,49 @@ pub fn compliance_arrow(
     start: NaiveDate,
     end: NaiveDate,
     policy: Option<&Bound<'_, PyAny>>,
+    max_problems: usize,
 ) -> PyResult<Compliance> {
-    let tables = Tables {
-        households: crate::dataset::batches(Some(households))?,
-        visits: crate::dataset::batches(Some(visits))?,
-        ..Tables::default()
-    };
-    let ds = py
-        .detach(|| arrow_in::to_dataset(&tables))
-        .map_err(Failure::Parse)
-        .or_raise(py)?;
-    let name = PyString::new(py, "four_fixed_three_arrivals");
-    let policy = policy
-        .filter(|p| !p.is_none())
-        .cloned()
-        .unwrap_or(name.into_any());
-    of_dataset(py, &ds, &policy, start, end)
+    let policy = policy_arg(policy, presets::four_fixed_three_arrivals)?;
+    let window = window(start, end)?;
+    let hb = crate::dataset::batches(Some(households))?.unwrap_or_default();
+    let vb = crate::dataset::batches(Some(visits))?.unwrap_or_default();
+    let result = py.detach(|| {
+        let hopts = LoadOptions::new("households").max_problems(max_problems);
+        let vopts = LoadOptions::new("visits")
+            .window(window)
+            .max_problems(max_problems);
+        let (hs, vs) = match arrow_in::compliance_columns(&hb, &vb, &hopts, &vopts) {
+            Ok(x) => x,
+            Err(r) => return Ok(Err(Failure::Parse(r))),
+        };
+        let report = compliance(&hs.households, &vs.visits, &policy, window)?;
+        Ok(Ok(loaded(report, policy, hs, vs)))
+    });
+    result.map_err(compliance_error)?.or_raise(py)
+}
+
+/// A result over loaded columns: the rows the loaders left out are
+/// counted in ``skipped`` and in the report's visit figures.
+fn loaded(
+    mut report: ComplianceReport,
+    policy: Policy,
+    hs: minqing::io::columnar::LoadedHouseholds,
+    vs: minqing::io::columnar::LoadedVisits,
+) -> Compliance {
+    report.visits_outside_window += vs.counts.outside_window;
+    report.visits_unknown_household += vs.counts.unknown_household;
+    let mut problems = hs.problems;
+    problems.extend(vs.problems);
+    Compliance {
+        report,
+        policy,
+        accountability: Accountability::default(),
+        households: hs.households,
+        assignments: Vec::new(),
+        skipped: Skipped {
+            households: Some(hs.counts),
+            visits: Some(vs.counts),
+        },
+        problems,
+    }
 }

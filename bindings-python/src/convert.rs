@@ -9,14 +9,15 @@
 use std::sync::Arc;
 
 use arrow_array::builder::{
-    BooleanBuilder, ListBuilder, StringBuilder, TimestampSecondBuilder, UInt64Builder,
+    BooleanBuilder, Date32Builder, Float64Builder, ListBuilder, StringBuilder,
+    TimestampSecondBuilder, UInt64Builder,
 };
 use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use minqing::problem::{Code, Location};
 use pyo3::prelude::*;
-use pyo3::types::{PyCFunction, PyDate, PyDateTime, PyDict, PyString, PyTuple};
+use pyo3::types::{PyCFunction, PyDate, PyDateTime, PyDict, PyFrozenSet, PySet, PyString, PyTuple};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -52,10 +53,17 @@ pub(crate) fn to_json(obj: &Bound<'_, PyAny>) -> PyResult<Value> {
             .into_pyerr(py)
         });
     }
+    // Dates become ISO text; sets (of modes, of tags) sorted lists.
     let default = PyCFunction::new_closure(py, None, None, |args: &Bound<'_, PyTuple>, _| {
-        args.get_item(0)?
-            .call_method0("isoformat")
-            .map(Bound::unbind)
+        let x = args.get_item(0)?;
+        if x.is_instance_of::<PySet>() || x.is_instance_of::<PyFrozenSet>() {
+            let py = x.py();
+            return py
+                .import("builtins")?
+                .call_method1("sorted", (x,))
+                .map(Bound::unbind);
+        }
+        x.call_method0("isoformat").map(Bound::unbind)
     })?;
     let kwargs = PyDict::new(py);
     kwargs.set_item("default", default)?;
@@ -163,6 +171,10 @@ pub(crate) enum Col {
     DateTime,
     /// A list of text (a JSON array of strings).
     TextList,
+    /// A date (ISO text in the JSON), as Arrow `date32`.
+    Date,
+    /// A floating-point number.
+    Float,
 }
 
 /// Rows (serde objects) as one Arrow table; each column is named and read
@@ -215,6 +227,24 @@ pub(crate) fn rows_table(rows: &[Value], columns: &[(&str, &str, Col)]) -> Table
                     DataType::Timestamp(TimeUnit::Second, None),
                     Arc::new(b.finish()),
                 )
+            }
+            Col::Float => {
+                let mut b = Float64Builder::with_capacity(n);
+                for c in cells {
+                    b.append_option(c.and_then(Value::as_f64));
+                }
+                (DataType::Float64, Arc::new(b.finish()))
+            }
+            Col::Date => {
+                let mut b = Date32Builder::with_capacity(n);
+                for c in cells {
+                    b.append_option(
+                        c.and_then(Value::as_str)
+                            .and_then(|s| minqing::io::parse_date(s).ok())
+                            .map(date32),
+                    );
+                }
+                (DataType::Date32, Arc::new(b.finish()))
             }
             Col::TextList => {
                 let mut b = ListBuilder::new(StringBuilder::new());

@@ -302,26 +302,28 @@ impl Dataset {
         Coverage(py.detach(|| check_coverage(&self.0, on, &opts)))
     }
 
-    /// Visit compliance of ``policy`` (a preset name or a policy dict) from
-    /// ``start`` to ``end`` inclusive, over the data set's households and
-    /// visits: see ``Compliance``. ``by_cadre`` charges periods to the
-    /// cadres of the data set's assignments. The GIL is released.
+    /// Visit compliance of ``policy`` (a ``Policy``, a preset name or a
+    /// policy dict; default ``"four_fixed_three_arrivals"``) from ``start``
+    /// to ``end`` inclusive, over the data set's households, visits and
+    /// events: see ``Compliance``. Per-cadre figures (``Compliance.cadres``)
+    /// charge each requirement to the cadre assigned on its last day
+    /// (``accountability="last_day"``) or first day (``"first_day"``). The
+    /// GIL is released.
     ///
     /// >>> ds = minqing.Dataset.from_json('{"schema": "minqing/1", "households": ['
     /// ...     '{"household_id": "H1", "village_id": "V1", "residency": "away"}]}')
     /// >>> ds.compliance(start=datetime.date(2024, 1, 1), end=datetime.date(2024, 12, 31)).required
     /// 12
-    #[pyo3(signature = (policy=None, *, start, end))]
+    #[pyo3(signature = (policy=None, *, start, end, accountability="last_day"))]
     fn compliance(
         &self,
         py: Python<'_>,
         policy: Option<&Bound<'_, PyAny>>,
         start: NaiveDate,
         end: NaiveDate,
+        accountability: &str,
     ) -> PyResult<Compliance> {
-        let name = pyo3::types::PyString::new(py, "four_fixed_three_arrivals").into_any();
-        let policy = policy.filter(|p| !p.is_none()).cloned().unwrap_or(name);
-        compliance::of_dataset(py, &self.0, &policy, start, end)
+        compliance::of_dataset(py, &self.0, policy, start, end, accountability)
     }
 
     fn __eq__(&self, other: &Self) -> bool {

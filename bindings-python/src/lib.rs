@@ -7,6 +7,11 @@
 //!   core errors to them;
 //! - [`coverage`]: `minqing.Coverage` (`Dataset.coverage`);
 //! - [`compliance`]: `minqing.Compliance`, `compliance_csv`, `compliance_arrow`;
+//! - [`due`]: `minqing.due_list` and `minqing.DueList`, `request_signal`,
+//!   `ical`;
+//! - [`policy`]: `minqing.Policy` (presets with keyword overrides, JSON) and
+//!   `minqing.PresenceRule`;
+//! - [`presence`]: `minqing.station_presence` and `minqing.Presence`;
 //! - [`requests`]: `minqing.RequestLog`, `escalations_due`, `meetings_due`,
 //!   `request_metrics`;
 //! - [`convert`]: serde values, dates and rows to and from Python and Arrow;
@@ -21,7 +26,10 @@ pub mod compliance;
 pub mod convert;
 pub mod coverage;
 pub mod dataset;
+pub mod due;
 pub mod errors;
+pub mod policy;
+pub mod presence;
 pub mod problem;
 pub mod requests;
 
@@ -39,13 +47,19 @@ mod _minqing {
     #[pymodule_export]
     use crate::dataset::{Dataset, read_csv_dir};
     #[pymodule_export]
+    use crate::due::{DueList, due_list, ical, request_signal};
+    #[pymodule_export]
     use crate::errors::{Error, ParseError, TransitionError, ValidationError};
+    #[pymodule_export]
+    use crate::policy::{Policy, PresenceRule};
+    #[pymodule_export]
+    use crate::presence::{Presence, station_presence};
     #[pymodule_export]
     use crate::problem::{Location, Problem};
     #[pymodule_export]
     use crate::requests::{
         RequestLog, escalations_due, intake_ledgers, ledger_and_lists, meetings_due,
-        open_requests_for_cadre, request_metrics,
+        open_requests_for_cadre, request_metrics, request_metrics_table, requests_from_arrow,
     };
 
     /// The version of the binding (the workspace version).

@@ -59,7 +59,7 @@ impl From<RequestLog> for CoreLog {
     }
 }
 
-fn bad_id(py: Python<'_>, field: &str, value: &str, e: impl std::fmt::Display) -> PyErr {
+pub(crate) fn bad_id(py: Python<'_>, field: &str, value: &str, e: impl std::fmt::Display) -> PyErr {
     Failure::parse_one(
         Code::FieldBadId,
         Location::default().with_field(field),
@@ -78,7 +78,7 @@ fn transition_error(py: Python<'_>, log: &CoreLog, e: &CaseError) -> PyErr {
 }
 
 /// The logs of a Python list of `RequestLog`, cloned out while holding the GIL.
-fn core_logs(logs: &Bound<'_, PyList>) -> PyResult<Vec<CoreLog>> {
+pub(crate) fn core_logs(logs: &Bound<'_, PyList>) -> PyResult<Vec<CoreLog>> {
     logs.iter()
         .map(|l| Ok(l.extract::<PyRef<'_, RequestLog>>()?.0.clone()))
         .collect()
@@ -323,6 +323,194 @@ pub fn request_metrics<'py>(
     let logs = core_logs(logs)?;
     let m = py.detach(|| minqing::metrics::request_metrics(&logs, &q, now));
     to_py(py, &m)
+}
+
+/// Request logs from an Arrow table (pyarrow, Polars, pandas) shaped as
+/// the JSON Lines entries: one row an event, columns ``request_id``,
+/// ``at`` (timestamp or ISO text), ``event`` (the event as JSON text, as
+/// in a JSON Lines entry) and, optionally, ``seq``, ``prev_hash``,
+/// ``hash``. Rows are grouped into logs by ``request_id`` in order of first
+/// appearance. With a ``hash`` column the rows are the entries of saved
+/// logs, taken as written (check them with ``RequestLog.verify``); without
+/// one each event is appended in row order and checked against its
+/// request's state. Raises ``ParseError`` listing every bad row, each
+/// problem with its row (``location.path``, ``"requests[3]"``) and field;
+/// nothing is dropped silently. The GIL is released while reading.
+///
+/// >>> import pyarrow as pa
+/// >>> logs = minqing.requests_from_arrow(pa.table({
+/// ...     "request_id": ["R1", "R1"],
+/// ...     "at": ["2024-05-06T10:00", "2024-05-06T10:05"],
+/// ...     "event": ['{"type": "raised", "household_id": "H1", "cadre_id": "C1", '
+/// ...               '"category": "insurance", "channel": "visit", "summary": "pension"}',
+/// ...               '{"type": "triaged", "track": "on_the_spot"}']}))
+/// >>> logs
+/// [RequestLog(request_id="R1", events=2, stage=open)]
+/// >>> try:
+/// ...     minqing.requests_from_arrow(pa.table({"request_id": ["R2"],
+/// ...         "at": ["2024-05-06T10:00"], "event": ['{"type": "closed"}']}))
+/// ... except minqing.ParseError as e:
+/// ...     [(p.code, p.location.path, p.location.field) for p in e.problems]
+/// [('request.not_raised', 'requests[0]', 'event')]
+#[pyfunction]
+pub fn requests_from_arrow(
+    py: Python<'_>,
+    table: pyo3_arrow::input::AnyRecordBatch,
+) -> PyResult<Vec<RequestLog>> {
+    let batches = crate::dataset::batches(Some(table))?.unwrap_or_default();
+    let (logs, report) = py.detach(|| crate::arrow_in::request_logs(&batches));
+    if !report.problems.is_empty() {
+        return Err(Failure::Parse(report).into_pyerr(py));
+    }
+    Ok(logs.into_iter().map(RequestLog).collect())
+}
+
+/// The columns of `request_metrics_table`, after the group column: counts,
+/// and for each rate its numerator, denominator and fraction.
+fn metrics_columns() -> Vec<(String, String, Col)> {
+    let mut cols: Vec<(String, String, Col)> =
+        vec![("collected".into(), "/collected".into(), Col::UInt)];
+    for rate in [
+        "resolution",
+        "on_time",
+        "on_the_spot",
+        "mediation",
+        "adoption",
+        "satisfaction",
+    ] {
+        cols.push((rate.into(), format!("/{rate}/numerator"), Col::UInt));
+        cols.push((
+            format!("{rate}_of"),
+            format!("/{rate}/denominator"),
+            Col::UInt,
+        ));
+        cols.push((format!("{rate}_rate"), format!("/{rate}/rate"), Col::Float));
+    }
+    for n in [
+        "partial",
+        "explained",
+        "carried_over",
+        "escalated",
+        "open",
+        "overdue",
+        "closed",
+    ] {
+        cols.push((n.into(), format!("/{n}"), Col::UInt));
+    }
+    for n in ["days_to_close_median", "days_to_close_p90"] {
+        cols.push((n.into(), format!("/{n}"), Col::Float));
+    }
+    cols
+}
+
+/// The figures of ``request_metrics`` as an Arrow table, one row per
+/// group: ``by="cadre"`` (the first responder, column ``cadre_id``),
+/// ``"category"`` (column ``category``), ``"household"`` (column
+/// ``household_id``) or ``None`` (one row, column ``group`` = ``"all"``),
+/// groups sorted. Each rate comes as three columns: ``resolution`` (the
+/// numerator), ``resolution_of`` (the denominator), ``resolution_rate``
+/// (null when nothing to count); likewise ``on_time``, ``on_the_spot``,
+/// ``mediation``, ``adoption``, ``satisfaction``; then ``collected``,
+/// ``partial``, ``explained``, ``carried_over``, ``escalated``, ``open``,
+/// ``overdue``, ``closed``, ``days_to_close_median``, ``days_to_close_p90``.
+/// Each row is the core's figures for the query restricted to the group.
+///
+/// >>> t = minqing.request_metrics_table([], datetime.datetime(2024, 6, 30), by=None)
+/// >>> t.to_pyarrow().to_pylist()[0]["group"], t.num_rows
+/// ('all', 1)
+#[pyfunction]
+#[pyo3(signature = (logs, now, *, by="cadre", start=None, end=None,
+                    explained_counts_as_resolved=false, partial_counts_as_resolved=true))]
+#[allow(clippy::too_many_arguments)]
+pub fn request_metrics_table<'py>(
+    py: Python<'py>,
+    logs: &Bound<'py, PyList>,
+    now: &Bound<'py, PyAny>,
+    by: Option<&str>,
+    start: Option<&Bound<'py, PyAny>>,
+    end: Option<&Bound<'py, PyAny>>,
+    explained_counts_as_resolved: bool,
+    partial_counts_as_resolved: bool,
+) -> PyResult<Table> {
+    use std::collections::{BTreeMap, HashSet};
+    let now: NaiveDateTime = datetime_arg(now, "now")?;
+    let mut q = MetricsQuery::new()
+        .explained_counts_as_resolved(explained_counts_as_resolved)
+        .partial_counts_as_resolved(partial_counts_as_resolved);
+    q.from = start.map(|s| date_arg(s, "start")).transpose()?;
+    q.to = end.map(|s| date_arg(s, "end")).transpose()?;
+    let column = match by {
+        None => "group",
+        Some("cadre") => "cadre_id",
+        Some("category") => "category",
+        Some("household") => "household_id",
+        Some(other) => {
+            return Err(pyo3::exceptions::PyValueError::new_err(format!(
+                "by={other:?}: give \"cadre\", \"category\", \"household\" or None"
+            )));
+        }
+    };
+    let logs = core_logs(logs)?;
+    let rows = py.detach(|| {
+        // The groups: each key the folded logs carry, one query each.
+        let mut groups: BTreeMap<String, MetricsQuery> = BTreeMap::new();
+        if by.is_none() {
+            groups.insert("all".into(), q.clone());
+        }
+        for s in logs.iter().filter_map(|l| l.state().ok()) {
+            let (key, query) = match by {
+                Some("cadre") => (
+                    s.cadre.as_str().to_owned(),
+                    q.clone().cadre(s.cadre.clone()),
+                ),
+                Some("category") => {
+                    let key = serde_json::to_value(s.category)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_owned))
+                        .unwrap_or_default();
+                    (key, q.clone().category(s.category))
+                }
+                Some("household") => (
+                    s.household.as_str().to_owned(),
+                    q.clone().households(HashSet::from([s.household.clone()])),
+                ),
+                _ => continue,
+            };
+            groups.entry(key).or_insert(query);
+        }
+        groups
+            .into_iter()
+            .map(|(key, query)| {
+                let m = minqing::metrics::request_metrics(&logs, &query, now);
+                let mut v = serde_json::to_value(&m).unwrap_or_default();
+                for rate in [
+                    &m.resolution,
+                    &m.on_time,
+                    &m.on_the_spot,
+                    &m.mediation,
+                    &m.adoption,
+                    &m.satisfaction,
+                ]
+                .into_iter()
+                .zip([
+                    "resolution",
+                    "on_time",
+                    "on_the_spot",
+                    "mediation",
+                    "adoption",
+                    "satisfaction",
+                ]) {
+                    v[rate.1]["rate"] = serde_json::json!(rate.0.value());
+                }
+                v["group_key"] = serde_json::Value::String(key);
+                v
+            })
+            .collect::<Vec<_>>()
+    });
+    let cols = metrics_columns();
+    let mut spec: Vec<(&str, &str, Col)> = vec![(column, "/group_key", Col::Text)];
+    spec.extend(cols.iter().map(|(n, p, c)| (n.as_str(), p.as_str(), *c)));
+    Ok(rows_table(&rows, &spec))
 }
 
 /// The columns of a ledger row (`case::LedgerRow`): content, measures,

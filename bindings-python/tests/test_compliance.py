@@ -128,3 +128,53 @@ def test_compliance_arrow_takes_any_arrow_table(library):
     summary = c.summary.to_pyarrow().to_pylist()[0]
     assert summary["visits_unknown_household"] == 1
     assert c.villages.to_pyarrow().column("village_id").to_pylist() == ["V1", "V2"]
+
+
+def test_compliance_arrow_skips_and_reports_bad_rows_as_the_csv_loader_does(tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    hs = {"household_id": ["H1", "H2", "H1", None, "H4"],
+          "village_id": ["V1", "V1", "V2", "V1", "V1"],
+          "residency": ["resident", "away", "away", "away", "nomad"],
+          "tags": ["", "", "", "", ""]}
+    vs = {"household_id": ["H1", "H2", "H9", "H2", "H1"],
+          "cadre_id": ["C1", "C1", "C1", "C1", "C1"],
+          "at": ["2024-01-03T09:00", "2024-01-20T20:00", "2024-01-03T09:00", "2023-12-31T09:00",
+                 "2024-01-32T09:00"],
+          "mode": ["in_person", "phone", "phone", "phone", "phone"]}
+    start, end = datetime.date(2024, 1, 1), datetime.date(2024, 1, 31)
+    c = minqing.compliance_arrow(pa.table(hs), pa.table(vs), start=start, end=end)
+    # The same rows written as CSV files give the same figures and counts.
+    def csv(d):
+        cols = list(d)
+        return ",".join(cols) + "\n" + "".join(
+            ",".join("" if d[k][i] is None else d[k][i] for k in cols) + "\n"
+            for i in range(len(d[cols[0]])))
+    (tmp_path / "households.csv").write_text(csv(hs), encoding="utf-8")
+    (tmp_path / "visits.csv").write_text(csv(vs), encoding="utf-8")
+    c_csv = minqing.compliance_csv(tmp_path, start=start, end=end)
+    assert (c.required, c.met) == (c_csv.required, c_csv.met) == (3, 2)
+    assert c.skipped == c_csv.skipped
+    assert c.skipped["households"] == {"rows": 5, "kept": 2, "skipped": 3, "outside_window": 0,
+                                       "unknown_household": 0, "duplicate": 1, "bad": 2}
+    # The same problems, row for row (an empty ID is `field.empty` here, a
+    # bad ID to the CSV reader, which does not tell the two apart).
+    assert [p.code for p in c.problems] == [
+        "household.duplicate_id", "field.empty", "field.bad_value",
+        "visit.unknown_household", "field.bad_datetime"]
+    assert len(c.problems) == len(c_csv.problems)
+    # Each problem names its table, row and field (the CSV: file, line, column).
+    assert [(p.location.path, p.location.field) for p in c.problems] == [
+        ("households[2]", "household_id"), ("households[3]", "household_id"),
+        ("households[4]", "residency"), ("visits[2]", "household_id"), ("visits[4]", "at")]
+    assert c.summary.to_pyarrow().to_pylist()[0]["visits_unknown_household"] == 1
+
+
+def test_compliance_arrow_missing_column_is_an_error():
+    pa = pytest.importorskip("pyarrow")
+    with pytest.raises(minqing.ParseError) as e:
+        minqing.compliance_arrow(pa.table({"household_id": ["H1"], "village_id": ["V1"]}),
+                                 pa.table({"household_id": ["H1"], "cadre_id": ["C1"],
+                                           "at": ["2024-01-03T09:00"], "mode": ["phone"]}),
+                                 start=datetime.date(2024, 1, 1), end=datetime.date(2024, 1, 31))
+    assert e.value.code == "csv.missing_column"
+    assert e.value.problems[0].location.field == "residency"

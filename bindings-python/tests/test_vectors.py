@@ -18,6 +18,9 @@ SUPPORTED_OPERATIONS = {
     "request_fold",
     "escalations_due",
     "meetings_due",
+    "compliance",
+    "station_presence",
+    "due_list",
 }
 
 # Operations that shared vectors use (or will use as other branches land)
@@ -25,12 +28,7 @@ SUPPORTED_OPERATIONS = {
 # them is not in the core this binding builds against. A vector with one of
 # these is SKIPPED, visibly, instead of failing CI; any other unknown
 # operation FAILS. Remove an entry in the commit that binds it.
-PENDING_OPERATIONS = {
-    # Landed in the core, not bound yet (issue 5): each needs a thin wrapper.
-    "compliance",  # minqing::compliance over a policy and window
-    "station_presence",  # minqing::compliance::station_presence
-    "due_list",  # minqing::due::due_list
-}
+PENDING_OPERATIONS: set = set()
 
 # The fields of a request's state that the vectors check.
 STATE_FIELDS = ("stage", "track", "level", "deadline", "handler", "outcome",
@@ -92,10 +90,96 @@ def run_requests(op: str, inp: dict) -> dict:
     raise AssertionError(f"the Python binding does not know operation {op!r}")
 
 
+def iso(value):
+    """A cell of a result table as the vectors write it: dates as ISO text."""
+    return value.isoformat() if isinstance(value, datetime.date) else value
+
+
+def rows(table, columns) -> list:
+    """The rows of a ``minqing.Table`` as dicts of ``columns``, dates as ISO text."""
+    return [{c: iso(r[c]) for c in columns} for r in table.to_pyarrow().to_pylist()]
+
+
+def vector_policy(p: dict):
+    """``{"preset", "overrides"}`` or a whole ``Policy`` as JSON."""
+    if "preset" in p:
+        return minqing.Policy.preset(p["preset"], **p.get("overrides", {}))
+    return minqing.Policy.from_json(json.dumps(p))
+
+
+def run_compliance(ds, inp: dict) -> dict:
+    window = inp["window"]
+    c = ds.compliance(vector_policy(inp["policy"]),
+                      start=datetime.date.fromisoformat(window["start"]),
+                      end=datetime.date.fromisoformat(window["end"]),
+                      accountability=inp.get("accountability", "last_day"))
+    rounds = rows(c.rounds, ("rule", "round", "selected", "visited"))
+    round_villages = rows(c.round_villages, ("rule", "round", "village_id", "required", "met"))
+    for r in rounds:
+        r["villages"] = [{k: v[k] for k in ("village_id", "required", "met")}
+                         for v in round_villages
+                         if (v["rule"], v["round"]) == (r["rule"], r["round"])]
+    # One figure, two views: the totals are the sums of the rule rows.
+    assert c.required == sum(r["required"] for r in c.rules)
+    return {
+        "required": c.required,
+        "met": c.met,
+        "rules": [{k: r[k] for k in ("name", "required", "met")} for r in c.rules],
+        "villages": rows(c.villages, ("village_id", "required", "met")),
+        "periods": rows(c.periods, ("household_id", "rule", "start", "end", "met")),
+        "missed": [{"household_id": m["household_id"], "rule": m["rule"], "start": m["period_start"]}
+                   for m in rows(c.missed, ("household_id", "rule", "period_start"))],
+        "triggered": rows(c.triggered, ("household_id", "rule", "kind", "event_date", "due",
+                                        "met", "met_on")),
+        "round_visits": rows(c.round_visits, ("household_id", "rule", "round", "met", "met_on")),
+        "rounds": rounds,
+        "cadres": rows(c.cadres, ("cadre_id", "required", "met")),
+    }
+
+
+def run_presence(ds, inp: dict) -> dict:
+    window = inp["window"]
+    p = minqing.station_presence(ds, inp["team_id"],
+                                 start=datetime.date.fromisoformat(window["start"]),
+                                 end=datetime.date.fromisoformat(window["end"]),
+                                 **inp.get("overrides", {}))
+    periods = ("start", "end", "days", "met")
+    return {
+        "days": [d.isoformat() for d in p.days],
+        "weeks": rows(p.weeks, periods),
+        "years": rows(p.years, periods),
+        "station_days": rows(p.station_days, ("date", "held")),
+    }
+
+
+def run_due_list(ds, inp: dict) -> dict:
+    options = inp.get("options", {})
+    kwargs = {}
+    if "yellow_days" in options:
+        kwargs["yellow_days"] = options["yellow_days"]
+    if "policy" in options:
+        p = options["policy"]
+        kwargs["policy"] = p if isinstance(p, str) else minqing.Policy.from_json(json.dumps(p))
+    d = minqing.due_list(ds, inp["cadre_id"], datetime.date.fromisoformat(inp["today"]), **kwargs)
+    reasons = d.reasons.to_pyarrow().to_pylist()
+    assert all(r["message_zh"] and r["message_en"] for r in reasons)
+    return {
+        "items": rows(d.items, ("household_id", "rule", "period_start", "deadline",
+                                "contacts_needed", "contacts_made", "last_contact", "light")),
+        "households": rows(d.households, ("household_id", "light", "deadline", "reasons")),
+    }
+
+
 def run(op: str, inp: dict) -> dict:
     if "dataset" not in inp:
         return run_requests(op, inp)
     ds = minqing.Dataset.from_json(json.dumps(inp["dataset"]))
+    if op == "compliance":
+        return run_compliance(ds, inp)
+    if op == "station_presence":
+        return run_presence(ds, inp)
+    if op == "due_list":
+        return run_due_list(ds, inp)
     if op == "coverage":
         options = inp.get("options", {})
         kwargs = {k: options[k] for k in ("load_min", "load_max") if k in options}

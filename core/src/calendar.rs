@@ -26,6 +26,13 @@ pub enum PeriodKind {
     HalfYear,
     /// 年: a calendar year.
     Year,
+    /// 区间: a range of days that is no calendar period, e.g. the days an
+    /// event gives for a visit or a campaign round's dates (due lists,
+    /// [`crate::due`]). Its last day is [`Period::last`]; without one it is
+    /// the single day `start`. Not a cadence: it is left out of
+    /// [`PeriodKind::ALL`], and a rule with this kind counts each day as a
+    /// period.
+    Span,
 }
 
 impl PeriodKind {
@@ -48,6 +55,7 @@ impl PeriodKind {
             PeriodKind::Quarter => "quarter",
             PeriodKind::HalfYear => "half_year",
             PeriodKind::Year => "year",
+            PeriodKind::Span => "span",
         }
     }
 
@@ -60,6 +68,7 @@ impl PeriodKind {
             PeriodKind::Quarter => "季度",
             PeriodKind::HalfYear => "半年",
             PeriodKind::Year => "年",
+            PeriodKind::Span => "区间",
         }
     }
 }
@@ -70,7 +79,8 @@ impl std::fmt::Display for PeriodKind {
     }
 }
 
-/// One calendar period: its kind and its first day.
+/// One calendar period: its kind and its first day (and, for a
+/// [`PeriodKind::Span`] only, its last day).
 ///
 /// ```
 /// use minqing::calendar::{Period, PeriodKind};
@@ -87,6 +97,11 @@ pub struct Period {
     pub kind: PeriodKind,
     /// Its first day.
     pub start: NaiveDate,
+    /// The last day of a [`PeriodKind::Span`] (see [`Period::span`]);
+    /// `None` for every calendar period, whose last day follows from its
+    /// kind. Left out of JSON when `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last: Option<NaiveDate>,
 }
 
 fn ymd(y: i32, m: u32, d: u32, fallback: NaiveDate) -> NaiveDate {
@@ -129,8 +144,33 @@ impl Period {
             PeriodKind::Quarter => ymd(y, (m - 1) / 3 * 3 + 1, 1, date),
             PeriodKind::HalfYear => ymd(y, if m <= 6 { 1 } else { 7 }, 1, date),
             PeriodKind::Year => ymd(y, 1, 1, date),
+            PeriodKind::Span => date,
         };
-        Period { kind, start }
+        Period {
+            kind,
+            start,
+            last: None,
+        }
+    }
+
+    /// The range of days from `start` to `last`, both inclusive, as a
+    /// [`PeriodKind::Span`]; `None` when `last` is before `start`.
+    ///
+    /// ```
+    /// use minqing::calendar::{Period, PeriodKind};
+    /// use chrono::NaiveDate;
+    /// let d = |m, day| NaiveDate::from_ymd_opt(2024, m, day).unwrap();
+    /// let p = Period::span(d(2, 27), d(3, 1)).unwrap();
+    /// assert_eq!((p.kind, p.start, p.end(), p.days()), (PeriodKind::Span, d(2, 27), d(3, 1), 4));
+    /// assert_eq!(p.next().unwrap().start, d(3, 2));
+    /// assert!(Period::span(d(3, 1), d(2, 27)).is_none());
+    /// ```
+    pub fn span(start: NaiveDate, last: NaiveDate) -> Option<Period> {
+        (start <= last).then_some(Period {
+            kind: PeriodKind::Span,
+            start,
+            last: Some(last),
+        })
     }
 
     /// The last day of the period (inclusive). At the very last dates
@@ -145,15 +185,27 @@ impl Period {
             PeriodKind::Quarter => month_end(y, (m - 1) / 3 * 3 + 3, s),
             PeriodKind::HalfYear => month_end(y, if m <= 6 { 6 } else { 12 }, s),
             PeriodKind::Year => ymd(y, 12, 31, s),
+            PeriodKind::Span => self.last.filter(|&l| l >= s).unwrap_or(s),
         }
     }
 
-    /// The period right after this one; `None` past the last date chrono
-    /// can represent.
+    /// The period right after this one (for a span, the span of as many
+    /// days right after it); `None` past the last date chrono can
+    /// represent.
     pub fn next(&self) -> Option<Period> {
-        self.end().succ_opt().map(|start| Period {
+        let start = self.end().succ_opt()?;
+        let last = match self.last {
+            Some(_) if self.kind == PeriodKind::Span => Some(
+                start
+                    .checked_add_days(Days::new(u64::from(self.days()) - 1))
+                    .unwrap_or(NaiveDate::MAX),
+            ),
+            _ => None,
+        };
+        Some(Period {
             kind: self.kind,
             start,
+            last,
         })
     }
 

@@ -800,7 +800,7 @@ struct Scan<'a> {
     ndays: u32,
     /// When every rule needs one word a household and one contact a
     /// period: the marks are one array, household-major (`h * rules + r`,
-    /// a household's words side by side), and `bit_table[r * ndays + off]`
+    /// a household's words side by side), and `bit_table[off * rules + r]`
     /// is the bit of day `off` for rule `r`.
     flat: bool,
     bit_table: Vec<u64>,
@@ -811,9 +811,12 @@ impl<'a> Scan<'a> {
         let ndays = window.days();
         let flat = !plans.is_empty() && plans.iter().all(|p| !p.counting && p.stride == 1);
         let bit_table = if flat {
-            plans
-                .iter()
-                .flat_map(|p| p.day_to_period.iter().map(|&x| 1u64 << (x & 63)))
+            (0..ndays as usize)
+                .flat_map(|off| {
+                    plans
+                        .iter()
+                        .map(move |p| 1u64 << (p.day_to_period[off] & 63))
+                })
                 .collect()
         } else {
             Vec::new()
@@ -866,11 +869,10 @@ impl<'a> Scan<'a> {
         if self.flat {
             if let Some(Marks::Bits(bits)) = marks.first_mut() {
                 let rules = self.plans.len();
-                let nd = self.ndays as usize;
                 while m != 0 {
                     let r = m.trailing_zeros() as usize;
                     m &= m - 1;
-                    bits[h * rules + r] |= self.bit_table[r * nd + off];
+                    bits[h * rules + r] |= self.bit_table[off * rules + r];
                 }
             }
             return;
@@ -891,6 +893,107 @@ impl<'a> Scan<'a> {
         }
     }
 
+    /// Marks visits `lo..hi` one by one, in their order.
+    fn run_direct(
+        &self,
+        v: &VisitColumns,
+        lo: usize,
+        hi: usize,
+        marks: &mut [Marks],
+        single_word: bool,
+    ) -> (u64, u64) {
+        let (mut outside, mut unknown) = (0u64, 0u64);
+        let hh = &v.household[lo..hi];
+        let days = &v.day[lo..hi];
+        let modes = &v.mode[lo..hi];
+        let signed = &v.signed[lo..hi];
+        for (((&h, &day), &mode), &s) in hh.iter().zip(days).zip(modes).zip(signed) {
+            let off = day.wrapping_sub(self.w0) as u32;
+            if off >= self.ndays {
+                outside += 1;
+                continue;
+            }
+            let Some(&hmask) = self.masks.get(h as usize) else {
+                unknown += 1;
+                continue;
+            };
+            let m = hmask & self.qualify[mode_code(mode, s)];
+            self.mark(marks, single_word, h as usize, off as usize, m);
+        }
+        (outside, unknown)
+    }
+
+    /// Marks one block's grouped visits (see [`Scan::run`]) when every
+    /// rule is one word a household: the block's masks and marks are
+    /// sliced once; with up to four rules each rule's word is or-ed with its
+    /// day bit or with nothing, without a branch on whether it applies.
+    fn mark_block_flat(&self, grouped: &[u32], base: usize, off_bits: u32, marks: &mut [Marks]) {
+        let Some(Marks::Bits(bits)) = marks.first_mut() else {
+            return;
+        };
+        match self.plans.len() {
+            1 => self.mark_flat::<1>(grouped, base, off_bits, bits),
+            2 => self.mark_flat::<2>(grouped, base, off_bits, bits),
+            3 => self.mark_flat::<3>(grouped, base, off_bits, bits),
+            4 => self.mark_flat::<4>(grouped, base, off_bits, bits),
+            rules => {
+                for &x in grouped {
+                    let h = base + (x >> (off_bits + 3)) as usize;
+                    let off = ((x >> 3) & ((1 << off_bits) - 1)) as usize;
+                    let Some(&hmask) = self.masks.get(h) else {
+                        continue;
+                    };
+                    let mut m = hmask & self.qualify[(x & 7) as usize];
+                    while m != 0 {
+                        let r = m.trailing_zeros() as usize;
+                        m &= m - 1;
+                        if let (Some(w), Some(&bit)) = (
+                            bits.get_mut(h * rules + r),
+                            self.bit_table.get(off * rules + r),
+                        ) {
+                            *w |= bit;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// [`Scan::mark_block_flat`] for `R` rules: a household's `R` words are
+    /// one array, and each day's `R` bits are one array.
+    fn mark_flat<const R: usize>(
+        &self,
+        grouped: &[u32],
+        base: usize,
+        off_bits: u32,
+        bits: &mut [u64],
+    ) {
+        let masks = &self.masks[base.min(self.masks.len())..];
+        let from = (base * R).min(bits.len());
+        let bits = &mut bits[from..];
+        let qualify = self.qualify;
+        let off_mask = (1u32 << off_bits) - 1;
+        let hshift = off_bits + 3;
+        for &x in grouped {
+            let h = (x >> hshift) as usize;
+            let off = ((x >> 3) & off_mask) as usize;
+            let words = bits
+                .get_mut(h * R..h * R + R)
+                .and_then(|w| <&mut [u64; R]>::try_from(w).ok());
+            let day = self
+                .bit_table
+                .get(off * R..off * R + R)
+                .and_then(|d| <&[u64; R]>::try_from(d).ok());
+            let (Some(&hmask), Some(w), Some(day)) = (masks.get(h), words, day) else {
+                continue;
+            };
+            let m = hmask & qualify[(x & 7) as usize];
+            for r in 0..R {
+                w[r] |= day[r] & 0u64.wrapping_sub((m >> r) & 1);
+            }
+        }
+    }
+
     /// The hot loop: marks the periods of visits `lo..hi`. Returns the
     /// visits outside the window and those with an unknown household.
     ///
@@ -907,28 +1010,22 @@ impl<'a> Scan<'a> {
         let modes = &v.mode[lo..hi];
         let signed = &v.signed[lo..hi];
         if n <= 1 << (SHIFT_MIN + 1) || self.ndays > 1 << 24 || hh.len() < 1 << 12 {
-            for (((&h, &day), &mode), &s) in hh.iter().zip(days).zip(modes).zip(signed) {
-                let off = day.wrapping_sub(self.w0) as u32;
-                if off >= self.ndays {
-                    outside += 1;
-                    continue;
-                }
-                let Some(&hmask) = self.masks.get(h as usize) else {
-                    unknown += 1;
-                    continue;
-                };
-                let m = hmask & self.qualify[mode_code(mode, s)];
-                self.mark(marks, single_word, h as usize, off as usize, m);
-            }
-            return (outside, unknown);
+            return self.run_direct(v, lo, hi, marks, single_word);
         }
         let bits_n = usize::BITS - (n - 1).leading_zeros();
         let shift = SHIFT_MIN.max(bits_n.saturating_sub(8));
+        // A grouped visit is one u32: the household within its block, the
+        // day of the window and the mode code. Windows too long for that
+        // (centuries at these block sizes) take the direct loop above.
+        let off_bits = u32::BITS - (self.ndays.max(2) - 1).leading_zeros();
+        if shift + off_bits + 3 > 32 {
+            return self.run_direct(v, lo, hi, marks, single_word);
+        }
         let nb = ((n - 1) >> shift) + 1;
         // Up to 8 visits a household a pass, so that each block's marks
-        // are touched many times while cached (at most 128 MiB scratch).
+        // are touched many times while cached (at most 64 MiB scratch).
         let chunk = (8 * n).clamp(1 << 20, 1 << 24);
-        let mut scratch = vec![0u64; chunk.min(hh.len())];
+        let mut scratch = vec![0u32; chunk.min(hh.len())];
         let mut start = vec![0usize; nb + 1];
         let mut cursor = vec![0usize; nb];
         let mut c = 0;
@@ -944,28 +1041,43 @@ impl<'a> Scan<'a> {
                 start[b + 1] += start[b];
             }
             cursor.copy_from_slice(&start[..nb]);
-            for i in c..e {
-                let h = hh[i] as usize;
-                let off = days[i].wrapping_sub(self.w0) as u32;
+            let local = (1u32 << shift) - 1;
+            let visits = hh[c..e]
+                .iter()
+                .zip(&days[c..e])
+                .zip(&modes[c..e])
+                .zip(&signed[c..e]);
+            for (((&h, &day), &mode), &s) in visits {
+                let off = day.wrapping_sub(self.w0) as u32;
                 if off >= self.ndays {
                     outside += 1;
                     continue;
                 }
-                if h >= n {
+                if h as usize >= n {
                     unknown += 1;
                     continue;
                 }
-                let b = h >> shift;
-                let code = mode_code(modes[i], signed[i]) as u64;
-                scratch[cursor[b]] = (h as u64) << 32 | u64::from(off) << 3 | code;
-                cursor[b] += 1;
+                let Some(slot) = cursor.get_mut(h as usize >> shift) else {
+                    continue;
+                };
+                let code = mode_code(mode, s) as u32;
+                if let Some(x) = scratch.get_mut(*slot) {
+                    *x = (h & local) << (off_bits + 3) | off << 3 | code;
+                }
+                *slot += 1;
             }
             for b in 0..nb {
-                for &x in &scratch[start[b]..cursor[b]] {
-                    let h = (x >> 32) as usize;
-                    let off = (x as u32 >> 3) as usize;
-                    let m = self.masks[h] & self.qualify[(x & 7) as usize];
-                    self.mark(marks, single_word, h, off, m);
+                let grouped = &scratch[start[b]..cursor[b]];
+                let base = b << shift;
+                if self.flat {
+                    self.mark_block_flat(grouped, base, off_bits, marks);
+                } else {
+                    for &x in grouped {
+                        let h = base + (x >> (off_bits + 3)) as usize;
+                        let off = ((x >> 3) & ((1 << off_bits) - 1)) as usize;
+                        let m = self.masks[h] & self.qualify[(x & 7) as usize];
+                        self.mark(marks, single_word, h, off, m);
+                    }
                 }
             }
             c = e;
@@ -2423,6 +2535,80 @@ mod tests {
             let rows: Vec<HouseholdRow> = r.household_rows().collect();
             assert_eq!(rows.len(), 2);
             assert_eq!((rows[1].required, rows[1].met), (2, 1));
+        }
+    }
+
+    /// The cache-blocked scan against the direct one, visit by visit, for
+    /// a flat policy (one word a household a rule), a counting rule and a
+    /// rule of more than 64 periods, with unknown households and visits
+    /// outside the window.
+    #[test]
+    fn blocked_scan_marks_what_the_direct_scan_marks() {
+        let n = 40_000u32;
+        let mut hs = HouseholdColumns::new();
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move |k: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % k
+        };
+        for i in 0..n {
+            let r = if next(2) == 0 {
+                Residency::Resident
+            } else {
+                Residency::Away
+            };
+            let tags: &[&str] = if next(3) == 0 {
+                &["contact_household"]
+            } else {
+                &[]
+            };
+            hs.push(&format!("H{i:06}"), "V1", r, tags.iter().copied(), None);
+        }
+        let mut vs = VisitColumns::new();
+        for _ in 0..200_000 {
+            let mode = Mode::ALL[next(4) as usize];
+            let day = d(1, 1) + chrono::Days::new(next(800));
+            vs.push(next(u64::from(n) + 50) as u32, day, mode, next(2) == 0);
+        }
+        let year = Window::new(d(1, 1), d(12, 31)).unwrap();
+        // 105 ISO weeks: two words a household.
+        let two_years =
+            Window::new(d(1, 1), NaiveDate::from_ymd_opt(2025, 12, 31).unwrap()).unwrap();
+        let weekly_twice =
+            CadenceRule::new("weekly_twice", Selector::new(), PeriodKind::IsoWeek).min_contacts(2);
+        let policies = [
+            (presets::four_fixed_three_arrivals(), year),
+            (
+                presets::four_fixed_three_arrivals().rule(weekly_twice),
+                year,
+            ),
+            (presets::contact_households(), two_years),
+        ];
+        for (policy, w) in &policies {
+            let w = *w;
+            let plans: Vec<RulePlan> = policy.rules.iter().map(|r| RulePlan::new(r, &w)).collect();
+            let masks = hs.rule_masks(policy);
+            let mut qualify = [0u64; 8];
+            for (r, rule) in policy.rules.iter().enumerate() {
+                for &mode in Mode::ALL {
+                    for signed in [false, true] {
+                        if rule.qualifies(mode, signed) {
+                            qualify[mode_code(mode, signed)] |= 1 << r;
+                        }
+                    }
+                }
+            }
+            let scan = Scan::new(&plans, &masks, qualify, &w);
+            let single_word = plans.iter().all(|p| !p.counting && p.stride == 1);
+            let mut blocked = scan.empty_marks();
+            let a = scan.run(&vs, 0, vs.len(), &mut blocked);
+            let mut direct = scan.empty_marks();
+            let b = scan.run_direct(&vs, 0, vs.len(), &mut direct, single_word);
+            assert_eq!(a, b, "{}", policy.name);
+            assert!(a.0 > 0 && a.1 > 0);
+            assert_eq!(blocked, direct, "{}", policy.name);
         }
     }
 

@@ -71,6 +71,8 @@ pub struct Sources {
     pub assignments: Vec<Location>,
     /// One location a visit.
     pub visits: Vec<Location>,
+    /// One location a household event.
+    pub events: Vec<Location>,
 }
 
 /// Options of [`Dataset::validate`].
@@ -125,6 +127,7 @@ impl Ctx<'_> {
                     "teams" => &s.teams,
                     "duty" => &s.duty,
                     "assignments" => &s.assignments,
+                    "events" => &s.events,
                     _ => &s.visits,
                 };
                 v.get(i).cloned()
@@ -827,7 +830,8 @@ impl Dataset {
 
 impl Dataset {
     /// Household events: a known household, and no event after `today`.
-    /// Located by JSON path (`events[3]`).
+    /// Located by file and line when read from events.csv, else by JSON
+    /// path (`events[3]`).
     fn check_events(
         &self,
         cx: &mut Ctx,
@@ -836,15 +840,11 @@ impl Dataset {
     ) {
         for (i, e) in self.events.iter().enumerate() {
             let rec = format!("event #{} of household {}", i + 1, e.household);
-            let at = |field: &str| {
-                Location::default()
-                    .at_path(format!("events[{i}]"))
-                    .with_field(field)
-            };
+            let at = |cx: &Ctx, field: &str| cx.loc("events", i, Some(field));
             if !households.contains_key(e.household.as_str()) {
                 cx.push(
                     Code::EventUnknownHousehold,
-                    at("household_id"),
+                    at(cx, "household_id"),
                     rec.clone(),
                     format!("家庭事件中的户 {} 不存在", e.household),
                     format!(
@@ -856,7 +856,7 @@ impl Dataset {
             if e.date > opts.today {
                 cx.push(
                     Code::EventFutureDate,
-                    at("date"),
+                    at(cx, "date"),
                     rec,
                     format!("家庭事件日期 {} 晚于今天 {}", e.date, opts.today),
                     format!("event on {} is after today ({})", e.date, opts.today),

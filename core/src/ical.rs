@@ -7,6 +7,9 @@
 //! One **all-day `VEVENT`** per due item whose deadline falls in the next
 //! `days` days (`today` to `today + days - 1`), on its deadline
 //! (`DTSTART;VALUE=DATE` the deadline, `DTEND;VALUE=DATE` the day after).
+//! An overdue event item (a hospitalisation, wedding or funeral visit whose
+//! deadline has passed, see [`crate::due`]) is put on `today` instead, so
+//! the missed visit shows on the day it is still owed.
 //! A `VTODO` with `DUE` would say "a task" more exactly, but the calendars
 //! cadres carry do not show it: iOS Calendar and Google Calendar ignore
 //! `VTODO` in an imported or subscribed file (iOS hands tasks to Reminders
@@ -14,20 +17,25 @@
 //! its day. The event is marked `TRANSP:TRANSPARENT` so it does not block
 //! time.
 //!
-//! - `UID`: deterministic, `{household}-{rule}-{period kind}-{period
-//!   start}@minqing`, so re-importing the next day's export updates the
-//!   same events instead of duplicating them.
+//! - `UID`: deterministic, so re-importing the next day's export updates
+//!   the same events instead of duplicating them: for a period item
+//!   `{household}-{rule}-{period kind}-{period start}@minqing`, for an
+//!   event item `{household}-{rule}-event-{event kind}-{event
+//!   date}@minqing`, for a round item `{household}-{rule}-round-{round
+//!   name}@minqing` (white space and `@` in names become `_`).
 //! - `DTSTAMP`: the `now` the caller passes, in China Standard Time
 //!   (UTC+8, no daylight saving), written in UTC. The clock is never read.
 //! - `SUMMARY`: the light, the household ID, the rule, the contacts still
-//!   needed; `DESCRIPTION`: the requirement and the reasons. No personal
+//!   needed, and for an event item the event's kind and day (e.g. `住院
+//!   hospitalisation 2024-06-08`), for a round item the round's name (`遍访
+//!   round 第一轮`); `DESCRIPTION`: the requirement and the reasons. No personal
 //!   data: names and phone numbers appear only when the caller opts in with
 //!   [`IcalOptions::with_contacts`].
 
 use chrono::{DateTime, Days, NaiveDate, NaiveDateTime, TimeDelta, Utc};
 use icalendar::{Calendar, Component, Event, EventLike};
 
-use crate::due::{DueList, SignalLight};
+use crate::due::{DueList, DueSource, SignalLight};
 use crate::household::Household;
 
 /// How the calendar is written.
@@ -144,31 +152,62 @@ pub fn due_calendar(list: &DueList, now: NaiveDateTime, opts: &IcalOptions<'_>) 
     let mut cal = Calendar::new();
     cal.name(&opts.name);
     for item in &list.items {
-        if item.deadline < list.today || item.deadline >= last {
+        // An overdue event visit whose deadline has passed is owed today.
+        let day = if item.is_overdue() && item.source == DueSource::Event {
+            item.deadline.max(list.today)
+        } else {
+            item.deadline
+        };
+        if day < list.today || day >= last {
             continue;
         }
         let hid = item.household_id.as_str();
-        let uid = format!(
-            "{}-{}-{}-{}@minqing",
-            uid_word(hid),
-            uid_word(&item.rule),
-            item.period.kind,
-            item.period.start
-        );
+        let uid = match (item.source, &item.event, &item.round) {
+            (DueSource::Event, Some(e), _) => format!(
+                "{}-{}-event-{}-{}@minqing",
+                uid_word(hid),
+                uid_word(&item.rule),
+                uid_word(e.kind.as_str()),
+                e.date
+            ),
+            (DueSource::Round, _, Some(r)) => format!(
+                "{}-{}-round-{}@minqing",
+                uid_word(hid),
+                uid_word(&item.rule),
+                uid_word(r)
+            ),
+            _ => format!(
+                "{}-{}-{}-{}@minqing",
+                uid_word(hid),
+                uid_word(&item.rule),
+                item.period.kind,
+                item.period.start
+            ),
+        };
         let tag = match item.light {
             SignalLight::Red => "【逾期 overdue】",
             SignalLight::Yellow => "【临期 due soon】",
             SignalLight::Green => "",
         };
+        let what = match (&item.event, &item.round) {
+            (Some(e), _) => format!(" · {} {} {}", e.kind.zh(), e.kind.as_str(), e.date),
+            (None, Some(r)) => format!(" · 遍访 round {r}"),
+            (None, None) => String::new(),
+        };
         let summary = format!(
-            "{tag}走访 visit {hid} · {} ×{}",
+            "{tag}走访 visit {hid} · {}{what} ×{}",
             item.rule, item.contacts_needed
         );
-        let (modes, signed_only) = list.rule_of(item).map_or((Vec::new(), false), |r| {
-            (r.modes.iter().map(|m| m.as_str()).collect(), r.signed_only)
+        let (modes, signed_only) = list.counts(item).map_or((Vec::new(), false), |(m, s)| {
+            (m.iter().map(|m| m.as_str()).collect(), s)
         });
+        let span = match item.source {
+            DueSource::Period => "周期 period",
+            DueSource::Event => "事件窗口 event window",
+            DueSource::Round => "遍访轮次 round",
+        };
         let mut desc = format!(
-            "规则 rule: {}\n周期 period: {} .. {}\n还需 needed: {} (已有 made: {})\n方式 modes: {}{}\n",
+            "规则 rule: {}\n{span}: {} .. {}\n还需 needed: {} (已有 made: {})\n方式 modes: {}{}\n",
             item.rule,
             item.period.start,
             item.period.end(),
@@ -202,10 +241,10 @@ pub fn due_calendar(list: &DueList, now: NaiveDateTime, opts: &IcalOptions<'_>) 
                 desc.push_str(&format!("电话 phone: {p}\n"));
             }
         }
-        let end = item.deadline.succ_opt().unwrap_or(item.deadline);
+        let end = day.succ_opt().unwrap_or(day);
         let mut ev = Event::with_uid(&uid);
         ev.timestamp(stamp)
-            .all_day(item.deadline)
+            .all_day(day)
             .ends(end)
             .summary(&summary)
             .description(desc.trim_end())
@@ -286,5 +325,55 @@ mod tests {
         // No day: no event.
         let ics = due_calendar(&list, now, &IcalOptions::new().days(0));
         assert_eq!(ics.matches("BEGIN:VEVENT").count(), 0);
+    }
+
+    #[test]
+    fn event_and_round_items_say_what_they_are() {
+        use crate::cadence::presets;
+        use crate::calendar::{CampaignRound, Window};
+        use crate::event::{EventKind, HouseholdEvent};
+        let (hs, asg, vs) = fixture();
+        // H1: a funeral on 1 June, due by 4 June, missed: owed today. H2: a
+        // hospitalisation on 12 June, due by 19 June.
+        let events = [
+            HouseholdEvent::new(hs[0].id.clone(), d(6, 1), EventKind::Funeral),
+            HouseholdEvent::new(hs[1].id.clone(), d(6, 12), EventKind::Hospitalisation),
+        ];
+        let book = DueBook::new(&hs, &asg, &vs).with_events(&events);
+        let c = CadreId::new("C1").unwrap();
+        let now = d(6, 13).and_hms_opt(6, 30, 0).unwrap();
+        let list = book.due_list(
+            &c,
+            d(6, 13),
+            &DueOptions::new().policy(presets::grid_one_plus_x()),
+        );
+        let ics = due_calendar(&list, now, &IcalOptions::new()).replace("\r\n ", "");
+        assert!(
+            ics.contains("UID:H1-wedding_or_funeral-event-funeral-2024-06-01@minqing"),
+            "{ics}"
+        );
+        assert!(
+            ics.contains("DTSTART;VALUE=DATE:20240613"),
+            "overdue: on today"
+        );
+        assert!(ics.contains("丧事 funeral 2024-06-01"));
+        assert!(ics.contains("UID:H2-hospitalisation-event-hospitalisation-2024-06-12@minqing"));
+        assert!(ics.contains("DTSTART;VALUE=DATE:20240619"));
+        assert!(ics.contains("方式 modes: in_person"));
+        assert!(!ics.contains("王某某"));
+        let round = CampaignRound::new("第一轮 spring", Window::new(d(6, 1), d(6, 15)).unwrap());
+        let list = book.due_list(
+            &c,
+            d(6, 13),
+            &DueOptions::new().policy(presets::visit_all_rounds(vec![round])),
+        );
+        let ics = due_calendar(&list, now, &IcalOptions::new()).replace("\r\n ", "");
+        assert!(
+            ics.contains("UID:H1-resident-round-第一轮_spring@minqing"),
+            "{ics}"
+        );
+        assert!(ics.contains("遍访 round 第一轮 spring"));
+        // H2 was phoned on 2 June: the away rule's round is met.
+        assert_eq!(ics.matches("BEGIN:VEVENT").count(), 1);
     }
 }

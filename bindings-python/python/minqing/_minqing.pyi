@@ -8,18 +8,28 @@ from typing import Any, Literal, Optional, Protocol, Union, final
 __all__ = [
     "Table",
     "Compliance",
+    "Policy",
+    "Presence",
+    "PresenceRule",
     "Coverage",
     "Dataset",
+    "DueList",
     "RequestLog",
     "compliance_arrow",
     "compliance_csv",
+    "due_list",
     "escalations_due",
+    "ical",
     "intake_ledgers",
     "ledger_and_lists",
     "meetings_due",
     "open_requests_for_cadre",
     "read_csv_dir",
     "request_metrics",
+    "request_metrics_table",
+    "request_signal",
+    "requests_from_arrow",
+    "station_presence",
     "Error",
     "ParseError",
     "TransitionError",
@@ -44,7 +54,11 @@ _ArrowTableLike = Union[_ArrowStream, _ArrowArray]
 _Date = Union[datetime.date, str]
 _DateTime = Union[datetime.datetime, str]
 _Json = dict[str, Any]
-_Policy = Union[Literal["four_fixed_three_arrivals", "contact_households"], str, _Json]
+_PresetName = Literal[
+    "four_fixed_three_arrivals", "contact_households", "grid_one_plus_x", "visit_all_rounds"
+]
+_Policy = Union["Policy", _PresetName, str, _Json]
+_Accountability = Literal["last_day", "first_day"]
 
 class Error(Exception):
     """Base class of every error minqing raises."""
@@ -148,6 +162,7 @@ class Dataset:
         *,
         start: datetime.date,
         end: datetime.date,
+        accountability: _Accountability = "last_day",
     ) -> Compliance: ...
     def __eq__(self, value: object, /) -> bool: ...
 
@@ -196,13 +211,132 @@ class Compliance:
     def missed(self) -> Table: ...
     @property
     def households(self) -> Table: ...
-    def by_cadre(self, *, charge_on: Literal["last_day", "first_day"] = "last_day") -> Table: ...
+    def by_cadre(self, *, charge_on: Optional[_Accountability] = None) -> Table: ...
+    @property
+    def cadres(self) -> Table: ...
+    @property
+    def accountability(self) -> _Accountability: ...
+    @property
+    def periods(self) -> Table: ...
+    @property
+    def triggered(self) -> Table: ...
+    @property
+    def round_visits(self) -> Table: ...
+    @property
+    def rounds(self) -> Table: ...
+    @property
+    def round_villages(self) -> Table: ...
     @property
     def skipped(self) -> dict[str, dict[str, int]]: ...
     @property
     def problems(self) -> list[Problem]: ...
     @property
     def rules(self) -> list[_Json]: ...
+
+@final
+class Policy:
+    @staticmethod
+    def preset(name: _PresetName, **overrides: Any) -> Policy: ...
+    @staticmethod
+    def four_fixed_three_arrivals(**overrides: Any) -> Policy: ...
+    @staticmethod
+    def contact_households(**overrides: Any) -> Policy: ...
+    @staticmethod
+    def grid_one_plus_x(**overrides: Any) -> Policy: ...
+    @staticmethod
+    def visit_all_rounds(**overrides: Any) -> Policy: ...
+    @staticmethod
+    def from_json(data: Union[str, _Json]) -> Policy: ...
+    def to_json(self) -> str: ...
+    def to_dict(self) -> _Json: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def rule_names(self) -> list[str]: ...
+    @property
+    def event_rule_names(self) -> list[str]: ...
+    @property
+    def round_rule_names(self) -> list[str]: ...
+    def __eq__(self, value: object, /) -> bool: ...
+
+@final
+class PresenceRule:
+    @staticmethod
+    def work_station(**overrides: Any) -> PresenceRule: ...
+    @staticmethod
+    def from_json(data: Union[str, _Json]) -> PresenceRule: ...
+    def to_json(self) -> str: ...
+    def to_dict(self) -> _Json: ...
+    def __eq__(self, value: object, /) -> bool: ...
+
+@final
+class Presence:
+    @property
+    def team_id(self) -> str: ...
+    @property
+    def unit_id(self) -> str: ...
+    @property
+    def days(self) -> list[datetime.date]: ...
+    @property
+    def weeks(self) -> Table: ...
+    @property
+    def years(self) -> Table: ...
+    @property
+    def station_days(self) -> Table: ...
+    @property
+    def weeks_met(self) -> tuple[int, int]: ...
+
+def station_presence(
+    dataset: Dataset,
+    team_id: str,
+    *,
+    start: datetime.date,
+    end: datetime.date,
+    rule: Optional[PresenceRule] = None,
+    **overrides: Any,
+) -> Presence: ...
+
+@final
+class DueList:
+    @property
+    def cadre_id(self) -> str: ...
+    @property
+    def today(self) -> datetime.date: ...
+    @property
+    def policy(self) -> str: ...
+    @property
+    def items(self) -> Table: ...
+    @property
+    def households(self) -> Table: ...
+    @property
+    def reasons(self) -> Table: ...
+    @property
+    def counts(self) -> dict[str, int]: ...
+    def to_dict(self) -> _Json: ...
+    def __len__(self) -> int: ...
+
+def due_list(
+    dataset: Dataset,
+    cadre_id: str,
+    today: _Date,
+    *,
+    policy: Optional[_Policy] = None,
+    yellow_days: int = 3,
+    requests: Optional[list[RequestLog]] = None,
+    case_policy: Optional[_Json] = None,
+    request_time: Optional[datetime.time] = None,
+) -> DueList: ...
+def request_signal(
+    logs: list[RequestLog], household_id: str, now: _DateTime, policy: Optional[_Json] = None
+) -> _Json: ...
+def ical(
+    due: DueList,
+    now: Optional[_DateTime] = None,
+    *,
+    days: int = 7,
+    name: Optional[str] = None,
+    contacts: Optional[Dataset] = None,
+) -> str: ...
 
 @final
 class RequestLog:
@@ -241,6 +375,17 @@ def request_metrics(
     explained_counts_as_resolved: bool = False,
     partial_counts_as_resolved: bool = True,
 ) -> _Json: ...
+def request_metrics_table(
+    logs: list[RequestLog],
+    now: _DateTime,
+    *,
+    by: Optional[Literal["cadre", "category", "household"]] = "cadre",
+    start: Optional[_Date] = None,
+    end: Optional[_Date] = None,
+    explained_counts_as_resolved: bool = False,
+    partial_counts_as_resolved: bool = True,
+) -> Table: ...
+def requests_from_arrow(table: _ArrowTableLike) -> list[RequestLog]: ...
 def intake_ledgers(logs: list[RequestLog], now: _DateTime) -> dict[str, Table]: ...
 def open_requests_for_cadre(logs: list[RequestLog], cadre_id: str, now: _DateTime) -> Table: ...
 def ledger_and_lists(
@@ -266,4 +411,5 @@ def compliance_arrow(
     start: datetime.date,
     end: datetime.date,
     policy: Optional[_Policy] = None,
+    max_problems: int = 100,
 ) -> Compliance: ...

@@ -16,6 +16,10 @@
 //! file, line (1-based, the header is line 1), column and a stable code.
 //! Only an unreadable input or a header without a required column stops
 //! the load.
+//!
+//! [`HouseholdRows`] and [`VisitRows`] apply the same skip-and-record rules
+//! to rows already split into typed cells (an Arrow table from Python), so
+//! that every loader counts and keeps rows alike.
 #![cfg(feature = "csv")]
 
 use std::io::Read;
@@ -805,6 +809,210 @@ pub fn read_visits<R: Read>(
     })
 }
 
+// ------------------------------------------------- rows already typed
+
+/// Households from rows whose cells are already typed (an Arrow table, a
+/// data frame), with the same skip-and-record rules as [`read_households`]:
+/// a bad row is counted and its problems kept (the first
+/// `LoadOptions::max_problems`), a row repeating an earlier household's ID
+/// is counted as a duplicate and left out (the first wins). The caller
+/// reads the cells and locates its problems (table, row, column).
+///
+/// ```
+/// use minqing::household::Residency;
+/// use minqing::io::columnar::{HouseholdRows, LoadOptions};
+/// use minqing::problem::{Code, Location, Problem};
+/// let mut rows = HouseholdRows::new(&LoadOptions::new("households"));
+/// assert!(rows.push("H1", "V1", Residency::Resident, ["hardship"], None, || Location::default()));
+/// assert!(!rows.push("H1", "V2", Residency::Away, [], None, || Location::default().at_path("households[1]")));
+/// rows.bad([Problem::new(Code::FieldEmpty, Location::default().at_path("households[2]"), "空", "empty")]);
+/// let l = rows.finish();
+/// assert_eq!((l.counts.rows, l.counts.kept, l.counts.duplicate, l.counts.bad), (3, 1, 1, 1));
+/// let codes: Vec<Code> = l.problems.iter().map(|p| p.code).collect();
+/// assert_eq!(codes, vec![Code::HouseholdDuplicateId, Code::FieldEmpty]);
+/// ```
+#[derive(Debug)]
+pub struct HouseholdRows {
+    households: HouseholdColumns,
+    index: HouseholdIndex,
+    counts: RowCounts,
+    problems: Report,
+    max: usize,
+}
+
+impl HouseholdRows {
+    /// An empty load; `opts.max_problems` bounds the problems kept.
+    pub fn new(opts: &LoadOptions) -> Self {
+        let households = HouseholdColumns::new();
+        let index = HouseholdIndex::new(&households);
+        HouseholdRows {
+            households,
+            index,
+            counts: RowCounts::default(),
+            problems: Report::new(),
+            max: opts.max_problems,
+        }
+    }
+
+    fn keep_problem(&mut self, p: Problem) {
+        if self.problems.problems.len() < self.max {
+            self.problems.push(p);
+        }
+    }
+
+    /// A row that could not be read: counted as bad, its problems kept.
+    pub fn bad(&mut self, problems: impl IntoIterator<Item = Problem>) {
+        self.counts.rows += 1;
+        self.counts.bad += 1;
+        for p in problems {
+            self.keep_problem(p);
+        }
+    }
+
+    /// A typed row. Returns `true` when it is kept, `false` when its ID
+    /// was already used (counted as a duplicate and reported at
+    /// `location()`).
+    pub fn push<'t>(
+        &mut self,
+        id: &str,
+        village: &str,
+        residency: Residency,
+        tags: impl IntoIterator<Item = &'t str>,
+        registered_on: Option<NaiveDate>,
+        location: impl FnOnce() -> Location,
+    ) -> bool {
+        self.counts.rows += 1;
+        if self.index.get(id.as_bytes()).is_some() {
+            self.counts.duplicate += 1;
+            self.keep_problem(Problem::new(
+                Code::HouseholdDuplicateId,
+                location(),
+                format!("户编号重复：{id}"),
+                format!("household `{id}` appears again"),
+            ));
+            return false;
+        }
+        let i = self
+            .households
+            .push(id, village, residency, tags, registered_on);
+        self.index.insert(id.as_bytes(), i);
+        self.counts.kept += 1;
+        true
+    }
+
+    /// The households, their index, the counts and the problems kept.
+    pub fn finish(self) -> LoadedHouseholds {
+        LoadedHouseholds {
+            households: self.households,
+            index: self.index,
+            counts: self.counts,
+            problems: self.problems,
+        }
+    }
+}
+
+/// Visits from rows whose cells are already typed, with the same
+/// skip-and-record rules as [`read_visits`]: a bad row is counted and its
+/// problems kept; a visit outside `LoadOptions::window` is counted and left
+/// out; a visit naming a household `index` does not have is counted,
+/// reported at its location and left out.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use minqing::calendar::Window;
+/// use minqing::household::Residency;
+/// use minqing::io::columnar::{HouseholdRows, LoadOptions, VisitRows};
+/// use minqing::problem::Location;
+/// use minqing::visit::Mode;
+/// let mut hs = HouseholdRows::new(&LoadOptions::new("households"));
+/// hs.push("H1", "V1", Residency::Away, [], None, Location::default);
+/// let hs = hs.finish();
+/// let d = |m, day| NaiveDate::from_ymd_opt(2024, m, day).unwrap();
+/// let mut vs = VisitRows::new(&hs.index, &LoadOptions::new("visits").window(Window::year(2024).unwrap()));
+/// vs.push("H1", d(3, 1), Mode::Phone, false, Location::default);
+/// vs.push("H9", d(3, 1), Mode::Phone, false, || Location::default().at_path("visits[1]"));
+/// vs.push("H1", NaiveDate::from_ymd_opt(2023, 12, 31).unwrap(), Mode::Phone, false, Location::default);
+/// let v = vs.finish();
+/// assert_eq!((v.counts.kept, v.counts.unknown_household, v.counts.outside_window), (1, 1, 1));
+/// assert_eq!(v.problems.problems[0].location.path.as_deref(), Some("visits[1]"));
+/// ```
+#[derive(Debug)]
+pub struct VisitRows<'a> {
+    index: &'a HouseholdIndex,
+    window: Option<Window>,
+    visits: VisitColumns,
+    counts: RowCounts,
+    problems: Report,
+    max: usize,
+}
+
+impl<'a> VisitRows<'a> {
+    /// An empty load matching households through `index`; `opts.window`
+    /// and `opts.max_problems` apply.
+    pub fn new(index: &'a HouseholdIndex, opts: &LoadOptions) -> Self {
+        VisitRows {
+            index,
+            window: opts.window,
+            visits: VisitColumns::with_capacity(opts.expected_rows),
+            counts: RowCounts::default(),
+            problems: Report::new(),
+            max: opts.max_problems,
+        }
+    }
+
+    /// A row that could not be read: counted as bad, its problems kept.
+    pub fn bad(&mut self, problems: impl IntoIterator<Item = Problem>) {
+        self.counts.rows += 1;
+        self.counts.bad += 1;
+        for p in problems {
+            if self.problems.problems.len() < self.max {
+                self.problems.push(p);
+            }
+        }
+    }
+
+    /// A typed row: kept when inside the window and naming a known
+    /// household. Returns `true` when kept.
+    pub fn push(
+        &mut self,
+        household: &str,
+        date: NaiveDate,
+        mode: Mode,
+        signed: bool,
+        location: impl FnOnce() -> Location,
+    ) -> bool {
+        self.counts.rows += 1;
+        if self.window.is_some_and(|w| !w.contains(date)) {
+            self.counts.outside_window += 1;
+            return false;
+        }
+        let Some(h) = self.index.get(household.as_bytes()) else {
+            self.counts.unknown_household += 1;
+            if self.problems.problems.len() < self.max {
+                self.problems.push(Problem::new(
+                    Code::VisitUnknownHousehold,
+                    location(),
+                    format!("走访记录引用了不存在的户：{household}"),
+                    format!("unknown household `{household}`"),
+                ));
+            }
+            return false;
+        };
+        self.visits.push(h, date, mode, signed);
+        self.counts.kept += 1;
+        true
+    }
+
+    /// The visits kept, the counts and the problems kept.
+    pub fn finish(self) -> LoadedVisits {
+        LoadedVisits {
+            visits: self.visits,
+            counts: self.counts,
+            problems: self.problems,
+        }
+    }
+}
+
 #[cfg(feature = "parallel")]
 fn parts() -> usize {
     rayon::current_num_threads() * 4
@@ -1167,5 +1375,45 @@ mod tests {
             codes,
             vec![Code::FieldBadValue, Code::FieldBadDate, Code::CsvFieldCount]
         );
+    }
+
+    #[test]
+    fn typed_rows_count_like_the_csv_reader() {
+        let csv = "household_id,village_id,residency\nH1,V1,resident\nH2,V1,away\nH1,V2,away\n";
+        let from_csv = read_households(csv.as_bytes(), &LoadOptions::new("h")).unwrap();
+        let mut rows = HouseholdRows::new(&LoadOptions::new("h"));
+        for (id, v, r) in [
+            ("H1", "V1", Residency::Resident),
+            ("H2", "V1", Residency::Away),
+            ("H1", "V2", Residency::Away),
+        ] {
+            rows.push(id, v, r, [], None, || Location::file("h").at_line(4));
+        }
+        let typed = rows.finish();
+        assert_eq!(typed.counts, from_csv.counts);
+        assert_eq!(typed.problems.codes(), from_csv.problems.codes());
+        assert_eq!(typed.households.len(), from_csv.households.len());
+
+        let visits = "household_id,cadre_id,at,mode\nH1,C1,2024-01-05T09:00,phone\nH3,C1,2024-01-05T09:00,phone\nH2,C1,2023-12-31T09:00,phone\nH2,C1,bad,phone\n";
+        let opts = LoadOptions::new("v")
+            .window(Window::year(2024).unwrap())
+            .max_problems(1);
+        let from_csv = read_visits(visits.as_bytes(), &typed.index, &opts).unwrap();
+        let mut rows = VisitRows::new(&typed.index, &opts);
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        rows.push("H1", d(2024, 1, 5), Mode::Phone, false, Location::default);
+        rows.push("H3", d(2024, 1, 5), Mode::Phone, false, Location::default);
+        rows.push("H2", d(2023, 12, 31), Mode::Phone, false, Location::default);
+        rows.bad([Problem::new(
+            Code::FieldBadDatetime,
+            Location::default(),
+            "坏",
+            "bad",
+        )]);
+        let typed_visits = rows.finish();
+        assert_eq!(typed_visits.counts, from_csv.counts);
+        // max_problems(1): only the first problem is kept, as in the CSV reader
+        assert_eq!(typed_visits.problems.codes(), from_csv.problems.codes());
+        assert_eq!(typed_visits.visits.len(), 1);
     }
 }

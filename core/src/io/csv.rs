@@ -1,5 +1,7 @@
 //! The five CSV files of formats.md (feature `csv`): units.csv,
-//! households.csv, cadres.csv, assignments.csv and visits.csv.
+//! households.csv, cadres.csv, assignments.csv and visits.csv; and a sixth
+//! of this crate's own, events.csv (`household_id, date, kind`: the
+//! household events that start a visit deadline, seed 000).
 //!
 //! Reading: UTF-8 with or without a byte-order mark, or GB18030 when the
 //! caller says so ([`Encoding::Gb18030`]; a file that starts with a UTF-8
@@ -30,6 +32,7 @@ use std::io::{Read, Write};
 use crate::assign::Assignment;
 use crate::cadre::{Cadre, Duty, Rank};
 use crate::dataset::{Dataset, Sources};
+use crate::event::{EventKind, HouseholdEvent};
 use crate::household::{Household, Residency, Tag, check_tag};
 use crate::id::IdError;
 use crate::io::date;
@@ -841,6 +844,8 @@ const ASSIGNMENT_COLUMNS: Columns = &[
     ("to", false),
 ];
 
+const EVENT_COLUMNS: Columns = &[("household_id", true), ("date", true), ("kind", true)];
+
 const VISIT_COLUMNS: Columns = &[
     ("household_id", true),
     ("cadre_id", true),
@@ -1044,6 +1049,54 @@ pub fn read_visits<R: Read>(reader: R, opts: &ReadOptions) -> Parsed<Visit> {
             note,
         })
     })
+}
+
+/// Reads events.csv, the household events that start a visit deadline
+/// (seed 000: hospitalisation, wedding, funeral): `household_id, date,
+/// kind`, all required. `kind` is `hospitalisation`, `wedding`, `funeral`
+/// or any other word, kept as [`EventKind::Custom`]. A file with a header
+/// and no row is a household list with no events: not a problem.
+///
+/// # Errors
+/// None: every problem is in [`Parsed::report`].
+///
+/// # Example
+/// ```
+/// use minqing::event::EventKind;
+/// use minqing::io::{read_events, ReadOptions};
+/// use minqing::problem::Code;
+/// let csv = "household_id,date,kind\nH1,2024/2/29,hospitalisation\nH2,2024-03-01,new_baby\nH3,2024-02-30,funeral\n";
+/// let parsed = read_events(csv.as_bytes(), &ReadOptions::new("events.csv"));
+/// assert_eq!(parsed.records.len(), 2);
+/// assert_eq!(parsed.records[1].kind, EventKind::Custom("new_baby".into()));
+/// let p = &parsed.report.problems[0];
+/// assert_eq!((p.code, p.location.line, p.location.column), (Code::FieldBadDate, Some(4), Some(2)));
+/// ```
+pub fn read_events<R: Read>(reader: R, opts: &ReadOptions) -> Parsed<HouseholdEvent> {
+    let known: Vec<&str> = EventKind::KNOWN
+        .iter()
+        .map(EventKind::as_str)
+        .chain(["any other word"])
+        .collect();
+    let mut parsed = read_table(reader, opts, EVENT_COLUMNS, |r| {
+        let household = r.id(0, true);
+        let date = r.date(1, true);
+        let kind = r.word(2, true, event_kind, &known);
+        Some(HouseholdEvent {
+            household: household?,
+            date: date?,
+            kind: kind?,
+        })
+    });
+    parsed.report.problems.retain(|p| p.code != Code::CsvNoRows);
+    parsed
+}
+
+/// An event kind as the JSON reader takes it: one word, with no white
+/// space at an end and no control character.
+fn event_kind(s: &str) -> Option<EventKind> {
+    let ok = !s.is_empty() && s.trim() == s && !s.chars().any(char::is_control);
+    ok.then(|| EventKind::parse(s))
 }
 
 // ------------------------------------------------------------ the writers
@@ -1265,9 +1318,40 @@ pub fn write_visits<W: Write>(writer: W, visits: &[Visit]) -> std::io::Result<()
     finish(w)
 }
 
-// ------------------------------------------------------------ the five files
+/// Writes events.csv (`household_id, date, kind`).
+///
+/// # Errors
+/// The writer's I/O error.
+///
+/// # Example
+/// ```
+/// use minqing::event::{EventKind, HouseholdEvent};
+/// use minqing::io::{read_events, write_events, ReadOptions};
+/// use minqing::id::HouseholdId;
+/// use chrono::NaiveDate;
+/// let e = HouseholdEvent::new(HouseholdId::new("H1")?, NaiveDate::from_ymd_opt(2024, 2, 29).unwrap(), EventKind::Funeral);
+/// let mut buf = Vec::new();
+/// write_events(&mut buf, &[e.clone()]).unwrap();
+/// assert_eq!(String::from_utf8(buf.clone()).unwrap(), "household_id,date,kind\nH1,2024-02-29,funeral\n");
+/// assert_eq!(read_events(&buf[..], &ReadOptions::new("events.csv")).records, vec![e]);
+/// # Ok::<(), minqing::id::IdError>(())
+/// ```
+pub fn write_events<W: Write>(writer: W, events: &[HouseholdEvent]) -> std::io::Result<()> {
+    let mut w = csv_writer(writer);
+    w.write_record(header(EVENT_COLUMNS))?;
+    for e in events {
+        w.write_record([
+            e.household.as_str(),
+            &date::format_date(e.date),
+            e.kind.as_str(),
+        ])?;
+    }
+    finish(w)
+}
 
-/// The five files of a data set, as readers; any may be absent. Build it
+// ------------------------------------------------------------ the six files
+
+/// The six files of a data set, as readers; any may be absent. Build it
 /// with consuming setters.
 ///
 /// ```
@@ -1289,6 +1373,8 @@ pub struct CsvFiles<R> {
     pub assignments: Option<R>,
     /// visits.csv.
     pub visits: Option<R>,
+    /// events.csv (household events).
+    pub events: Option<R>,
     /// The encoding of every file.
     pub encoding: Encoding,
 }
@@ -1301,6 +1387,7 @@ impl<R> Default for CsvFiles<R> {
             cadres: None,
             assignments: None,
             visits: None,
+            events: None,
             encoding: Encoding::Utf8,
         }
     }
@@ -1336,6 +1423,11 @@ impl<R> CsvFiles<R> {
         self.visits = Some(r);
         self
     }
+    /// Sets events.csv.
+    pub fn events(mut self, r: R) -> Self {
+        self.events = Some(r);
+        self
+    }
     /// Sets the encoding of every file.
     pub fn encoding(mut self, encoding: Encoding) -> Self {
         self.encoding = encoding;
@@ -1343,17 +1435,18 @@ impl<R> CsvFiles<R> {
     }
 }
 
-/// The five files' names, in the order units, households, cadres,
-/// assignments, visits.
-const FILE_NAMES: [&str; 5] = [
+/// The six files' names, in the order units, households, cadres,
+/// assignments, visits, events.
+const FILE_NAMES: [&str; 6] = [
     "units.csv",
     "households.csv",
     "cadres.csv",
     "assignments.csv",
     "visits.csv",
+    "events.csv",
 ];
 
-fn read_set_named<R: Read>(files: CsvFiles<R>, names: &[String; 5]) -> (Dataset, Sources, Report) {
+fn read_set_named<R: Read>(files: CsvFiles<R>, names: &[String; 6]) -> (Dataset, Sources, Report) {
     let enc = files.encoding;
     let opts = |i: usize| ReadOptions::new(names[i].clone()).encoding(enc);
     let mut ds = Dataset::new();
@@ -1384,6 +1477,11 @@ fn read_set_named<R: Read>(files: CsvFiles<R>, names: &[String; 5]) -> (Dataset,
         (ds.visits, src.visits) = (p.records, p.sources);
         report.extend(p.report);
     }
+    if let Some(r) = files.events {
+        let p = read_events(r, &opts(5));
+        (ds.events, src.events) = (p.records, p.sources);
+        report.extend(p.report);
+    }
     (ds, src, report)
 }
 
@@ -1396,7 +1494,7 @@ fn missing_households(file: &str) -> Problem {
     )
 }
 
-/// Reads the five files of a data set. Locations name the files
+/// Reads the six files of a data set. Locations name the files
 /// `units.csv`, `households.csv`, and so on.
 ///
 /// households.csv is required: without it the report holds
@@ -1437,7 +1535,7 @@ pub fn read_csv_set<R: Read>(files: CsvFiles<R>) -> (Dataset, Sources, Report) {
     (ds, src, report)
 }
 
-/// Five writers, one a file.
+/// Six writers, one a file.
 #[derive(Debug)]
 pub struct CsvWriters<W> {
     /// units.csv.
@@ -1450,9 +1548,12 @@ pub struct CsvWriters<W> {
     pub assignments: W,
     /// visits.csv.
     pub visits: W,
+    /// events.csv.
+    pub events: W,
 }
 
-/// Writes the five files of a data set. Teams and duty spans are not
+/// Writes the six files of a data set (events.csv with its header only
+/// when there are no events). Teams and duty spans are not
 /// written (they have no CSV file; use the JSON document to keep them).
 ///
 /// # Errors
@@ -1467,11 +1568,12 @@ pub struct CsvWriters<W> {
 /// ds.households.push(Household::new(HouseholdId::new("H1")?, UnitId::new("V1")?, Residency::Away));
 /// let mut out: CsvWriters<Vec<u8>> = CsvWriters {
 ///     units: vec![], households: vec![], cadres: vec![], assignments: vec![], visits: vec![],
+///     events: vec![],
 /// };
 /// write_csv_set(&mut out, &ds).unwrap();
 /// let files = CsvFiles::new()
 ///     .units(&out.units[..]).households(&out.households[..]).cadres(&out.cadres[..])
-///     .assignments(&out.assignments[..]).visits(&out.visits[..]);
+///     .assignments(&out.assignments[..]).visits(&out.visits[..]).events(&out.events[..]);
 /// let (back, _, report) = read_csv_set(files);
 /// assert_eq!(back, ds);
 /// assert!(report.iter().all(|p| p.code == Code::CsvNoRows));
@@ -1485,11 +1587,13 @@ pub fn write_csv_set<W: Write>(
     write_households(&mut writers.households, &dataset.households)?;
     write_cadres(&mut writers.cadres, &dataset.cadres)?;
     write_assignments(&mut writers.assignments, &dataset.assignments)?;
-    write_visits(&mut writers.visits, &dataset.visits)
+    write_visits(&mut writers.visits, &dataset.visits)?;
+    write_events(&mut writers.events, &dataset.events)
 }
 
-/// Reads the five files from folder `dir` (feature `fs`): `units.csv`,
-/// `households.csv`, `cadres.csv`, `assignments.csv`, `visits.csv`.
+/// Reads the six files from folder `dir` (feature `fs`): `units.csv`,
+/// `households.csv`, `cadres.csv`, `assignments.csv`, `visits.csv`,
+/// `events.csv`.
 /// Locations name each file by its path. As [`read_csv_set`]: a missing
 /// households.csv is `input.missing_file`, any other file may be absent; a
 /// file that exists but cannot be opened is `input.io`.
@@ -1542,6 +1646,7 @@ pub fn read_csv_dir(
         cadres: open(2),
         assignments: open(3),
         visits: open(4),
+        events: open(5),
         encoding,
     };
     let households_absent = files.households.is_none();
@@ -1554,7 +1659,7 @@ pub fn read_csv_dir(
     Ok((ds, src, report))
 }
 
-/// Writes the five files into folder `dir` (feature `fs`), creating it if
+/// Writes the six files into folder `dir` (feature `fs`), creating it if
 /// needed and replacing the files there. Teams and duty spans are not
 /// written.
 ///
@@ -1580,6 +1685,7 @@ pub fn write_csv_dir(dir: impl AsRef<std::path::Path>, dataset: &Dataset) -> std
         cadres: create(2)?,
         assignments: create(3)?,
         visits: create(4)?,
+        events: create(5)?,
     };
     write_csv_set(&mut writers, dataset)
 }

@@ -1,5 +1,5 @@
 //! Reading and writing the interchange formats of `shared/spec/formats.md`:
-//! the five CSV files, the JSON document (`"schema": "minqing/1"`) and JSON
+//! the CSV files, the JSON document (`"schema": "minqing/1"`) and JSON
 //! Lines for event streams.
 //!
 //! - [`date`]: the date and date-time formats every file uses.
@@ -9,9 +9,9 @@
 //!   households.csv and visits.csv, straight into the columns compliance
 //!   runs on.
 //! - `csv` (feature `csv`): units.csv, households.csv, cadres.csv,
-//!   assignments.csv and visits.csv, one reader and one writer each, and
-//!   the five files together. Teams and duty spans have no CSV file: they
-//!   travel in the JSON document only.
+//!   assignments.csv, visits.csv and events.csv (household events), one
+//!   reader and one writer each, and the six files together. Teams and duty
+//!   spans have no CSV file: they travel in the JSON document only.
 //!
 //! Readers never stop at the first problem: they return every good record
 //! together with a [`Report`] of every bad one, and never panic, whatever
@@ -30,8 +30,8 @@ pub mod jsonl;
 #[cfg(feature = "csv")]
 pub use self::csv::{
     CsvFiles, CsvWriters, Encoding, MAX_TEXT_CHARS, ReadOptions, read_assignments, read_cadres,
-    read_csv_set, read_households, read_units, read_visits, write_assignments, write_cadres,
-    write_csv_set, write_households, write_units, write_visits,
+    read_csv_set, read_events, read_households, read_units, read_visits, write_assignments,
+    write_cadres, write_csv_set, write_events, write_households, write_units, write_visits,
 };
 #[cfg(feature = "fs")]
 pub use self::csv::{read_csv_dir, write_csv_dir};

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes the malformed-input cases of tests/data/bad/ (run once; the output
-is committed). Each case is a folder with some of the five CSV files (or a
+is committed). Each case is a folder with some of the six CSV files (or a
 dataset.json) and an expected.json listing exactly the distinct problem codes
 that reading and validating it must produce. Run from this folder:
     python3 make_cases.py
@@ -259,6 +259,17 @@ case("095-json-validation", "well-formed JSON whose household names an unknown v
          {"household_id": "H1", "village_id": "V7", "residency": "resident"}]})})
 case("096-json-truncated", "a document cut short", ["json.syntax"], only=[],
      files={"dataset.json": ds_json(GOOD)[:40]})
+
+# ----- household events (events.csv)
+EVENTS = "household_id,date,kind\nH1,2024-02-29,hospitalisation\nH2,2024-03-01,new_baby\n"
+case("097-event-bad-date-and-empty-kind", "an event on 2023-02-29 and one with no kind: both rows reported, the good ones kept",
+     ["field.bad_date", "field.empty"],
+     files={"events.csv": EVENTS + "H1,2023-02-29,funeral\nH3,2024-04-01,\n"}, expect_rows={"events": 2})
+case("098-event-unknown-household-and-future", "an event of a household nobody registered, and one after today",
+     ["event.unknown_household", "event.future_date"],
+     files={"events.csv": EVENTS + "H9,2024-04-01,wedding\nH3,2025-01-05,funeral\n"}, expect_rows={"events": 4})
+case("099-event-header-only-is-fine", "an events.csv with its header only: no events, nothing to say",
+     [], files={"events.csv": "household_id,date,kind\n"}, expect_rows={"events": 0})
 
 
 def main():

@@ -1,0 +1,140 @@
+"""Policies, event and round compliance, station presence, due lists, the
+request signal and the iCalendar export from Python: the binding passes
+figures through and gives the core's answers back as Arrow tables."""
+
+import datetime
+import json
+
+import pytest
+
+import minqing
+
+D = datetime.date
+
+
+def test_policy_presets_take_keyword_overrides():
+    p = minqing.Policy.four_fixed_three_arrivals(resident_period="iso_week",
+                                                 resident_modes={"in_person", "at_station"})
+    rule = p.to_dict()["rules"][0]
+    assert rule["period"] == "iso_week"
+    assert sorted(rule["modes"]) == ["at_station", "in_person"]
+    assert minqing.Policy.preset("contact_households") == minqing.Policy.contact_households()
+    assert minqing.Policy.grid_one_plus_x().event_rule_names == ["hospitalisation",
+                                                                "wedding_or_funeral"]
+    with pytest.raises(TypeError, match="resident_perod"):
+        minqing.Policy.four_fixed_three_arrivals(resident_perod="month")
+    with pytest.raises(minqing.ParseError) as e:
+        minqing.Policy.four_fixed_three_arrivals(resident_period="fortnight")
+    assert e.value.code == "json.shape"
+    with pytest.raises(ValueError, match="unknown policy preset"):
+        minqing.Policy.preset("weekly")
+
+
+def test_policy_json_round_trip_and_policy_arguments(township):
+    p = minqing.Policy.contact_households(min_visits=2)
+    assert minqing.Policy.from_json(p.to_json()) == p
+    assert minqing.Policy.from_json(p.to_dict()) == p
+    assert "contact_households" in repr(p)
+    start, end = D(2024, 3, 1), D(2024, 3, 31)
+    by_object = township.compliance(minqing.Policy.four_fixed_three_arrivals(), start=start, end=end)
+    by_name = township.compliance("four_fixed_three_arrivals", start=start, end=end)
+    by_json = township.compliance(minqing.Policy.four_fixed_three_arrivals().to_json(),
+                                  start=start, end=end)
+    assert (by_object.required, by_object.met) == (by_name.required, by_name.met) == (
+        by_json.required, by_json.met)
+
+
+def test_compliance_tables_periods_and_accountability(township):
+    c = township.compliance(start=D(2024, 3, 1), end=D(2024, 3, 31), accountability="first_day")
+    assert c.accountability == "first_day"
+    periods = c.periods.to_pyarrow().to_pylist()
+    assert len(periods) == c.required
+    assert sum(p["met"] for p in periods) == c.met
+    assert periods[0]["start"] == D(2024, 3, 1) and periods[0]["end"] == D(2024, 3, 15)
+    assert c.cadres.to_pyarrow().equals(c.by_cadre(charge_on="first_day").to_pyarrow())
+    assert [r["kind"] for r in c.rules] == ["period", "period"]
+    assert c.triggered.num_rows == 0 and c.rounds.num_rows == 0
+    with pytest.raises(minqing.ParseError):
+        township.compliance(start=D(2024, 3, 1), end=D(2024, 3, 31), accountability="middle")
+
+
+def test_compliance_rounds_and_events(township_doc):
+    doc = dict(township_doc, events=[
+        {"household_id": "H1", "date": "2024-03-01", "kind": "hospitalisation"}])
+    ds = minqing.Dataset.from_json(json.dumps(doc))
+    c = ds.compliance(minqing.Policy.grid_one_plus_x(), start=D(2024, 3, 1), end=D(2024, 3, 31))
+    t = c.triggered.to_pyarrow().to_pylist()
+    assert [(x["household_id"], x["kind"], x["due"], x["met"], x["met_on"]) for x in t] == [
+        ("H1", "hospitalisation", D(2024, 3, 8), True, D(2024, 3, 1))]
+    rounds = minqing.Policy.visit_all_rounds(rounds=[
+        {"name": "第一轮", "window": {"start": D(2024, 3, 1), "end": D(2024, 3, 31)}}])
+    c = ds.compliance(rounds, start=D(2024, 1, 1), end=D(2024, 12, 31))
+    assert [(r["rule"], r["selected"], r["visited"], r["rate"])
+            for r in c.rounds.to_pyarrow().to_pylist()] == [
+        ("resident", 1, 1, 1.0), ("away", 1, 1, 1.0)]
+    assert c.round_villages.num_rows == 2
+    assert {v["met_on"] for v in c.round_visits.to_pyarrow().to_pylist()} == {
+        D(2024, 3, 1), D(2024, 3, 2)}
+
+
+def test_station_presence(township_doc):
+    doc = dict(township_doc, teams=[{"team_id": "WS1", "kind": "work_station", "unit_id": "V1",
+                                     "leader": "A"}])
+    ds = minqing.Dataset.from_json(json.dumps(doc))
+    p = minqing.station_presence(ds, "WS1", start=D(2024, 3, 1), end=D(2024, 3, 31))
+    assert p.days == [D(2024, 3, 1)]  # the phone call of 03-02 puts nobody in the village
+    assert p.years.num_rows == 0
+    assert [r["held"] for r in p.station_days.to_pyarrow().to_pylist()] == [False] * 3
+    rule = minqing.PresenceRule.work_station(modes=["in_person", "phone"], station_days=[2])
+    p = minqing.station_presence(ds, "WS1", start=D(2024, 3, 1), end=D(2024, 3, 31), rule=rule)
+    assert p.days == [D(2024, 3, 1), D(2024, 3, 2)]
+    assert p.station_days.to_pyarrow().to_pylist() == [{"date": D(2024, 3, 2), "held": True}]
+    with pytest.raises(KeyError):
+        minqing.station_presence(ds, "WS9", start=D(2024, 3, 1), end=D(2024, 3, 31))
+
+
+def test_due_list_tables(township):
+    d = minqing.due_list(township, "A", D(2024, 3, 28), yellow_days=3)
+    assert d.cadre_id == "A" and d.today == D(2024, 3, 28) and len(d) == 2
+    items = d.items.to_pyarrow().to_pylist()
+    assert [(i["household_id"], i["rule"], i["deadline"], i["light"]) for i in items] == [
+        ("H1", "resident", D(2024, 3, 31), "yellow"), ("H2", "away", D(2024, 4, 30), "green")]
+    hs = d.households.to_pyarrow().to_pylist()
+    assert [(h["household_id"], h["light"], h["reasons"]) for h in hs] == [
+        ("H1", "yellow", ["due_soon"]), ("H2", "green", [])]
+    reasons = d.reasons.to_pyarrow().to_pylist()
+    assert [(r["household_id"], r["kind"]) for r in reasons] == [("H1", "due_soon")]
+    assert reasons[0]["message_zh"] and reasons[0]["message_en"]
+    assert d.counts == {"red": 0, "yellow": 1, "green": 1}
+    weekly = minqing.due_list(township, "A", "2024-03-28", policy="contact_households")
+    assert weekly.policy == "contact_households"
+
+
+def test_due_list_merges_requests_and_signal():
+    ds = minqing.Dataset.from_json(json.dumps({
+        "schema": "minqing/1",
+        "households": [{"household_id": "H1", "village_id": "V1", "residency": "away"}],
+        "assignments": [{"household_id": "H1", "cadre_id": "C1", "from": "2024-01-01"}]}))
+    log = minqing.RequestLog("R1")
+    at = datetime.datetime(2024, 5, 6, 10, 0)
+    log.append(at, {"type": "raised", "household_id": "H1", "cadre_id": "C1",
+                    "category": "insurance", "channel": "visit", "summary": "pension"})
+    log.append(at, {"type": "triaged", "track": "proxy",
+                    "deadline": datetime.datetime(2024, 5, 7, 10, 0)})
+    d = minqing.due_list(ds, "C1", D(2024, 5, 20), requests=[log])
+    assert d.households.to_pyarrow().to_pylist()[0]["light"] == "red"
+    assert "request_overdue" in d.households.to_pyarrow().to_pylist()[0]["reasons"]
+    s = minqing.request_signal([log], "H1", datetime.datetime(2024, 5, 6, 12, 0))
+    assert s["light"] == "yellow"
+    assert minqing.request_signal([log], "H1", "2024-05-20T00:00")["light"] == "red"
+
+
+def test_ical_export_keeps_personal_data_out_unless_asked(township_doc):
+    township_doc["households"][0]["name"] = "王某某"
+    ds = minqing.Dataset.from_json(json.dumps(township_doc))
+    d = minqing.due_list(ds, "A", D(2024, 3, 28))
+    ics = minqing.ical(d, days=30, name="走访日程")
+    assert ics.startswith("BEGIN:VCALENDAR") and "\r\n" in ics
+    assert "DTSTART;VALUE=DATE:20240331" in ics
+    assert "王某某" not in ics
+    assert "王某某" in minqing.ical(d, datetime.datetime(2024, 3, 28, 8, 0), days=30, contacts=ds)

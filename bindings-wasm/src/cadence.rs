@@ -526,6 +526,13 @@ pub struct DueInput {
     /// The time of `today` at which request signals are taken
     /// (`"HH:MM:SS"`, default 00:00).
     pub request_time: Option<NaiveTime>,
+    /// How many days back a household event can still be due (the core's
+    /// default when left out).
+    pub event_lookback_days: Option<u32>,
+    /// The work stations' presence on the list: `true` for the seed's rule
+    /// (`presets::work_station`), or an object of `PresenceRule` fields put
+    /// over it; `false` or left out: none.
+    pub presence: Option<Value>,
 }
 
 impl DueInput {
@@ -543,6 +550,27 @@ impl DueInput {
         }
         if let Some(t) = self.request_time {
             o = o.request_time(t);
+        }
+        if let Some(n) = self.event_lookback_days {
+            o = o.event_lookback_days(n);
+        }
+        match self.presence {
+            None | Some(Value::Null) | Some(Value::Bool(false)) => {}
+            Some(Value::Bool(true)) => o = o.presence(presets::work_station()),
+            Some(over @ Value::Object(_)) => {
+                o = o.presence(overridden(
+                    presets::work_station(),
+                    Some(&over),
+                    "presence",
+                )?)
+            }
+            Some(_) => {
+                return Err(shape(
+                    "presence",
+                    "presence 应为 true、false 或 PresenceRule 字段的对象".into(),
+                    "presence must be true, false or an object of PresenceRule fields".into(),
+                ));
+            }
         }
         Ok(o)
     }

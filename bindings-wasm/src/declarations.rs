@@ -535,9 +535,15 @@ mod tests {
         use minqing::cadence::{EventRule, PresenceRule, RoundRule, presets};
         use minqing::calendar::CampaignRound;
         use minqing::compliance::Accountability;
-        use minqing::due::{DueReasonKind, SignalLight};
+        use minqing::due::{DueEvent, DueReasonKind, DueSource, PresenceDue, SignalLight};
         let u = unions();
-        assert_eq!(u["PeriodKind"], words(PeriodKind::ALL));
+        let mut kinds = words(PeriodKind::ALL);
+        kinds.extend(words(&[PeriodKind::Span]));
+        assert_eq!(u["PeriodKind"], kinds);
+        assert_eq!(
+            u["DueSource"],
+            words(&[DueSource::Period, DueSource::Event, DueSource::Round])
+        );
         assert_eq!(
             u["SignalLight"],
             words(&[SignalLight::Green, SignalLight::Yellow, SignalLight::Red])
@@ -647,24 +653,53 @@ mod tests {
         check("StationDayHeld", &pr.station_days[0], &pr.station_days[0]);
 
         let list = cadence::due_list(doc, "A", "2024-03-13", None).unwrap();
-        check("DueList", &list, &list);
         let item = list
             .items
             .iter()
             .find(|i| i.missed_period.is_some())
             .expect("red");
-        check("DueItem", item, item);
-        check("Period", &item.period, &item.period);
+        let mut full_item = item.clone();
+        let event = DueEvent {
+            kind: EventKind::Funeral,
+            date: day,
+        };
+        check("DueItemEvent", &event, &event);
+        full_item.event = Some(event);
+        full_item.round = Some("第一轮".into());
+        check("DueItem", &full_item, item);
+        let mut span = item.period;
+        span.last = Some(day);
+        check("Period", &span, &item.period);
+        let presence = PresenceDue {
+            team_id: TeamId::new("WS1").unwrap(),
+            week: item.period,
+            days_this_week: 1,
+            days_last_week: 0,
+            min_days_per_week: 1,
+            year: item.period,
+            days_this_year: 3,
+            min_days_per_year: 52,
+            next_station_day: Some(day),
+            light: SignalLight::Yellow,
+        };
+        check("PresenceDue", &presence, &presence);
+        let mut full_list = list.clone();
+        full_list.event_rules = full.event_rules.clone();
+        full_list.round_rules = full.round_rules.clone();
+        full_list.presence = vec![presence];
+        check("DueList", &full_list, &list);
         let h = &list.households[0];
         check("HouseholdSignal", h, h);
         let mut reason = h.reasons[0].clone();
         reason.rule_index = None;
         reason.request_id = None;
         reason.deadline = None;
+        reason.source = None;
         let mut full = reason.clone();
         full.rule_index = Some(0);
         full.request_id = Some(RequestId::new("R1").unwrap());
         full.deadline = Some(day);
+        full.source = Some(DueSource::Period);
         check("DueReason", &full, &reason);
 
         fn input<T: serde::de::DeserializeOwned>(name: &str, sample: Value) {
@@ -681,7 +716,8 @@ mod tests {
         }
         input::<DueInput>(
             "DueOptions",
-            serde_json::json!({"policy": "contact_households", "yellowDays": 2, "requestTime": "08:00:00"}),
+            serde_json::json!({"policy": "contact_households", "yellowDays": 2, "requestTime": "08:00:00",
+                "eventLookbackDays": 30, "presence": true}),
         );
         input::<ComplianceInput>(
             "ComplianceOptions",

@@ -716,12 +716,13 @@ export interface ComplianceSummary {
 }
 
 /** Period lengths of the calendar (ISO week, half month, month, ...). */
-export type PeriodKind = "iso_week" | "half_month" | "month" | "quarter" | "half_year" | "year";
+export type PeriodKind = "iso_week" | "half_month" | "month" | "quarter" | "half_year" | "year" | "span";
 
-/** A period: its kind and first day. */
+/** A period: its kind and first day (and, for a `span`, its last day). */
 export interface Period {
   kind: PeriodKind;
   start: IsoDate;
+  last?: IsoDate;
 }
 
 /** Which households a rule applies to; every condition optional. */
@@ -993,6 +994,33 @@ export interface DueOptions {
   yellowDays?: number;
   /** When in the day request signals are taken, "HH:MM:SS" (default "00:00:00"). */
   requestTime?: string;
+  /** How many days back a household event can still be due (the core's default). */
+  eventLookbackDays?: number;
+  /** Work-station presence on the list: true for the seed's rule, or fields over it. */
+  presence?: boolean | Partial<PresenceRule>;
+}
+
+/** What a due item comes from: a period rule, an event rule or a round rule. */
+export type DueSource = "period" | "event" | "round";
+
+/** The household event an event item answers. */
+export interface DueItemEvent {
+  kind: EventKind;
+  date: IsoDate;
+}
+
+/** A work station's presence on a due list (its leader's or member's list). */
+export interface PresenceDue {
+  team_id: string;
+  week: Period;
+  days_this_week: number;
+  days_last_week: number;
+  min_days_per_week: number;
+  year: Period;
+  days_this_year: number;
+  min_days_per_year: number;
+  next_station_day: IsoDate | null;
+  light: SignalLight;
 }
 
 /** One household's next requirement under one rule (应访事项). */
@@ -1000,6 +1028,7 @@ export interface DueItem {
   household_id: string;
   rule: string;
   rule_index: number;
+  source: DueSource;
   period: Period;
   deadline: IsoDate;
   days_left: number;
@@ -1008,6 +1037,10 @@ export interface DueItem {
   missed_period: Period | null;
   last_contact: IsoDate | null;
   light: SignalLight;
+  /** Event items: the event. */
+  event?: DueItemEvent;
+  /** Round items: the round's name. */
+  round?: string;
 }
 
 /** Why a household's light has its colour. */
@@ -1023,6 +1056,7 @@ export interface DueReason {
   kind: DueReasonKind;
   light: SignalLight;
   rule_index?: number;
+  source?: DueSource;
   request_id?: string;
   deadline?: IsoDate;
   message: Message;
@@ -1043,10 +1077,14 @@ export interface DueList {
   today: IsoDate;
   policy_name: string;
   rules: CadenceRule[];
+  event_rules?: EventRule[];
+  round_rules?: RoundRule[];
   /** Overdue first, then by deadline, household ID, rule. */
   items: DueItem[];
   /** Red, yellow, green, then by earliest deadline, then by ID. */
   households: HouseholdSignal[];
+  /** The cadre's work stations, when `presence` was asked for. */
+  presence?: PresenceDue[];
 }
 
 /** Options of `validateDataset`. */

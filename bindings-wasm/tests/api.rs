@@ -248,12 +248,19 @@ fn a_validator_answers_as_validate_visit_and_household() {
     ] {
         let a = v.visit(obj(visit), today()).expect("problems");
         let b = minqing_wasm::validate_visit(obj(visit), DOC.into(), today()).expect("problems");
-        assert_eq!(JSON::stringify(&a).unwrap(), JSON::stringify(&b).unwrap(), "{visit}");
+        assert_eq!(
+            JSON::stringify(&a).unwrap(),
+            JSON::stringify(&b).unwrap(),
+            "{visit}"
+        );
     }
     let h = r#"{"household_id": "H1", "village_id": "T", "residency": "away"}"#;
     let a = v.household(obj(h), today()).expect("problems");
     let b = minqing_wasm::validate_household(obj(h), DOC.into(), today()).expect("problems");
     assert_eq!(JSON::stringify(&a).unwrap(), JSON::stringify(&b).unwrap());
-    assert!(Array::from(&a).length() >= 2, "duplicate ID and not a village");
+    assert!(
+        Array::from(&a).length() >= 2,
+        "duplicate ID and not a village"
+    );
     assert_throws(v.visit(obj(h), "June".into()), "field.bad_date");
 }

@@ -137,9 +137,14 @@ fn run(op: &str, input: &Value) -> Option<Value> {
             Some(pick(&out, &["days", "weeks", "years", "station_days"]))
         }
         "due_list" => {
-            let options = input
-                .get("options")
-                .map(|o| json!({"yellowDays": o.get("yellow_days"), "policy": o.get("policy")}));
+            let options = input.get("options").map(|o| {
+                json!({
+                    "yellowDays": o.get("yellow_days"),
+                    "eventLookbackDays": o.get("event_lookback_days"),
+                    "policy": o.get("policy"),
+                    "presence": o.get("presence"),
+                })
+            });
             let list = binding::due_list(input, options);
             assert_eq!(list["cadre_id"], input["cadre_id"]);
             let items: Vec<Value> = list["items"]
@@ -147,16 +152,25 @@ fn run(op: &str, input: &Value) -> Option<Value> {
                 .expect("items")
                 .iter()
                 .map(|i| {
-                    json!({
+                    let mut v = json!({
                         "household_id": i["household_id"],
                         "rule": i["rule"],
+                        "source": i["source"],
                         "period_start": i["period"]["start"],
                         "deadline": i["deadline"],
                         "contacts_needed": i["contacts_needed"],
                         "contacts_made": i["contacts_made"],
                         "last_contact": i["last_contact"],
                         "light": i["light"],
-                    })
+                    });
+                    if let Some(e) = i.get("event") {
+                        v["event_kind"] = e["kind"].clone();
+                        v["event_date"] = e["date"].clone();
+                    }
+                    if let Some(r) = i.get("round") {
+                        v["round"] = r.clone();
+                    }
+                    v
                 })
                 .collect();
             let households: Vec<Value> = list["households"]
@@ -181,7 +195,36 @@ fn run(op: &str, input: &Value) -> Option<Value> {
                     })
                 })
                 .collect();
-            Some(json!({ "items": items, "households": households }))
+            let mut out = json!({ "items": items, "households": households });
+            if let Some(presence) = list.get("presence") {
+                // a period's last day from its kind and first day (the core's Period)
+                let end = |p: &Value| {
+                    let p: minqing::calendar::Period =
+                        serde_json::from_value(p.clone()).expect("a period");
+                    json!(p.end())
+                };
+                out["presence"] = presence
+                    .as_array()
+                    .expect("presence")
+                    .iter()
+                    .map(|p| {
+                        json!({
+                            "team_id": p["team_id"],
+                            "week_start": p["week"]["start"],
+                            "week_end": end(&p["week"]),
+                            "days_this_week": p["days_this_week"],
+                            "days_last_week": p["days_last_week"],
+                            "min_days_per_week": p["min_days_per_week"],
+                            "year_start": p["year"]["start"],
+                            "days_this_year": p["days_this_year"],
+                            "min_days_per_year": p["min_days_per_year"],
+                            "next_station_day": p["next_station_day"],
+                            "light": p["light"],
+                        })
+                    })
+                    .collect();
+            }
+            Some(out)
         }
         other if PENDING_OPERATIONS.contains(&other) => None,
         other => panic!(

@@ -30,7 +30,7 @@ use crate::problem::Problem;
 /// ...   "units": [{"unit_id": "V1", "kind": "village"}],
 /// ...   "households": [{"household_id": "H1", "village_id": "V1", "residency": "away"}]}''')
 /// >>> ds
-/// Dataset(units=1, households=1, cadres=0, teams=0, duty=0, assignments=0, visits=0)
+/// Dataset(units=1, households=1, cadres=0, teams=0, duty=0, assignments=0, visits=0, events=0)
 /// >>> ds.validate(datetime.date(2024, 6, 30))
 /// []
 #[pyclass(module = "minqing", name = "Dataset", frozen)]
@@ -68,7 +68,7 @@ impl Dataset {
         py.detach(|| self.0.validate(&opts))
     }
 
-    fn counts_list(&self) -> [(&'static str, usize); 7] {
+    fn counts_list(&self) -> [(&'static str, usize); 8] {
         let d = &self.0;
         [
             ("units", d.units.len()),
@@ -78,6 +78,7 @@ impl Dataset {
             ("duty", d.duty.len()),
             ("assignments", d.assignments.len()),
             ("visits", d.visits.len()),
+            ("events", d.events.len()),
         ]
     }
 }
@@ -183,7 +184,7 @@ impl Dataset {
     /// How many records of each kind, by collection name.
     ///
     /// >>> minqing.Dataset().counts
-    /// {'units': 0, 'households': 0, 'cadres': 0, 'teams': 0, 'duty': 0, 'assignments': 0, 'visits': 0}
+    /// {'units': 0, 'households': 0, 'cadres': 0, 'teams': 0, 'duty': 0, 'assignments': 0, 'visits': 0, 'events': 0}
     #[getter]
     fn counts<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
@@ -341,8 +342,9 @@ impl Dataset {
 }
 
 /// Reads a folder of CSV exports (``units.csv``, ``households.csv``,
-/// ``cadres.csv``, ``assignments.csv``, ``visits.csv``; only households.csv
-/// is required) in ``encoding`` (``"utf8"``, or ``"gb18030"`` as Excel
+/// ``cadres.csv``, ``assignments.csv``, ``visits.csv``, and
+/// ``events.csv``: ``household_id,date,kind``, the household events that
+/// start a visit deadline; only households.csv is required) in ``encoding`` (``"utf8"``, or ``"gb18030"`` as Excel
 /// saves on a Chinese system). Returns ``(Dataset, problems)``: rows that
 /// cannot be read are left out and each is a problem located by ``file``,
 /// ``line`` and ``column``. With ``raise_on_error=True``, raises

@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 use crate::arrow_out::Table;
 use crate::convert::{Col, date_arg, datetime_arg, rows_table, to_py, with_overrides};
 use crate::dataset::Dataset;
-use crate::policy::policy_arg;
+use crate::policy::{PresenceRule, policy_arg};
 use crate::requests::{bad_id, core_logs};
 
 /// The columns of `DueList.items`: one row an item, in list order.
@@ -26,6 +26,7 @@ const ITEMS: &[(&str, &str, Col)] = &[
     ("household_id", "/household_id", Col::Text),
     ("rule", "/rule", Col::Text),
     ("rule_index", "/rule_index", Col::UInt),
+    ("source", "/source", Col::Text),
     ("period_kind", "/period/kind", Col::Text),
     ("period_start", "/period/start", Col::Date),
     ("period_end", "/period_end", Col::Date),
@@ -36,6 +37,9 @@ const ITEMS: &[(&str, &str, Col)] = &[
     ("missed_period_start", "/missed_period/start", Col::Date),
     ("last_contact", "/last_contact", Col::Date),
     ("light", "/light", Col::Text),
+    ("event_kind", "/event/kind", Col::Text),
+    ("event_date", "/event/date", Col::Date),
+    ("round", "/round", Col::Text),
 ];
 
 /// The columns of `DueList.households`.
@@ -53,10 +57,27 @@ const REASONS: &[(&str, &str, Col)] = &[
     ("kind", "/kind", Col::Text),
     ("light", "/light", Col::Text),
     ("rule_index", "/rule_index", Col::UInt),
+    ("source", "/source", Col::Text),
     ("request_id", "/request_id", Col::Text),
     ("deadline", "/deadline", Col::Date),
     ("message_zh", "/message/zh", Col::Text),
     ("message_en", "/message/en", Col::Text),
+];
+
+/// The columns of `DueList.presence`: one row a team.
+const PRESENCE: &[(&str, &str, Col)] = &[
+    ("team_id", "/team_id", Col::Text),
+    ("week_start", "/week/start", Col::Date),
+    ("week_end", "/week_end", Col::Date),
+    ("days_this_week", "/days_this_week", Col::UInt),
+    ("days_last_week", "/days_last_week", Col::UInt),
+    ("min_days_per_week", "/min_days_per_week", Col::UInt),
+    ("year_start", "/year/start", Col::Date),
+    ("year_end", "/year_end", Col::Date),
+    ("days_this_year", "/days_this_year", Col::UInt),
+    ("min_days_per_year", "/min_days_per_year", Col::UInt),
+    ("next_station_day", "/next_station_day", Col::Date),
+    ("light", "/light", Col::Text),
 ];
 
 /// A cadre's due list for a day (应访清单): each covered household's next
@@ -92,11 +113,25 @@ impl DueList {
     }
 
     /// Every item, overdue first, then by deadline, household ID, rule:
-    /// ``household_id``, ``rule``, ``rule_index``, ``period_kind``,
-    /// ``period_start``, ``period_end``, ``deadline`` (dates),
+    /// ``household_id``, ``rule``, ``rule_index`` (in the policy's list
+    /// that ``source`` names: ``rules``, ``event_rules`` or
+    /// ``round_rules``), ``source`` (``"period"``, ``"event"`` or
+    /// ``"round"``), ``period_kind`` (``"span"`` for event and round
+    /// items), ``period_start``, ``period_end``, ``deadline`` (dates),
     /// ``days_left``, ``contacts_needed``, ``contacts_made``,
-    /// ``missed_period_start`` (the previous period, when it ended unmet),
-    /// ``last_contact``, ``light``.
+    /// ``missed_period_start`` (the previous period, or an event's window,
+    /// when it ended unmet), ``last_contact``, ``light``, and
+    /// ``event_kind``, ``event_date`` (event items), ``round`` (the round's
+    /// name, round items), null elsewhere.
+    ///
+    /// >>> ds = minqing.Dataset.from_json('''{"schema": "minqing/1",
+    /// ...   "households": [{"household_id": "H1", "village_id": "V1", "residency": "resident"}],
+    /// ...   "assignments": [{"household_id": "H1", "cadre_id": "C1", "from": "2024-01-01"}],
+    /// ...   "events": [{"household_id": "H1", "date": "2024-06-08", "kind": "hospitalisation"}]}''')
+    /// >>> d = minqing.due_list(ds, "C1", datetime.date(2024, 6, 13), policy="grid_one_plus_x")
+    /// >>> [(i["source"], i["rule"], i["event_kind"], i["deadline"], i["light"])
+    /// ...  for i in d.items.to_pyarrow().to_pylist() if i["source"] == "event"]
+    /// [('event', 'hospitalisation', 'hospitalisation', datetime.date(2024, 6, 15), 'yellow')]
     #[getter]
     fn items(&self, py: Python<'_>) -> Table {
         py.detach(|| {
@@ -135,8 +170,8 @@ impl DueList {
     }
 
     /// Every reason of every household's light, in ``households`` order:
-    /// ``household_id``, ``kind``, ``light``, ``rule_index``,
-    /// ``request_id``, ``deadline``, ``message_zh``, ``message_en``. The
+    /// ``household_id``, ``kind``, ``light``, ``rule_index``, ``source``
+    /// (the list ``rule_index`` indexes, as in ``items``), ``request_id``, ``deadline``, ``message_zh``, ``message_en``. The
     /// messages name IDs and dates only, never a name or a phone number.
     #[getter]
     fn reasons(&self, py: Python<'_>) -> Table {
@@ -155,6 +190,69 @@ impl DueList {
                 .collect();
             rows_table(&rows, REASONS)
         })
+    }
+
+    /// The station presence of each work team the cadre leads or belongs
+    /// to, when ``due_list`` was given ``presence=`` (else no rows):
+    /// ``team_id``, ``week_start``, ``week_end`` (the current week),
+    /// ``days_this_week`` (up to the list's day), ``days_last_week``,
+    /// ``min_days_per_week``, ``year_start``, ``year_end``,
+    /// ``days_this_year``, ``min_days_per_year``, ``next_station_day``
+    /// (逢五, on or after the list's day), ``light``.
+    ///
+    /// >>> ds = minqing.Dataset.from_json('''{"schema": "minqing/1",
+    /// ...   "units": [{"unit_id": "V1", "kind": "village"}],
+    /// ...   "cadres": [{"cadre_id": "C1", "name": "C1"}],
+    /// ...   "teams": [{"team_id": "WS1", "kind": "work_station", "unit_id": "V1", "leader": "C1", "members": []}],
+    /// ...   "households": [{"household_id": "H1", "village_id": "V1", "residency": "resident"}],
+    /// ...   "assignments": [{"household_id": "H1", "cadre_id": "C1", "from": "2024-01-01"}],
+    /// ...   "visits": [{"household_id": "H1", "cadre_id": "C1", "at": "2024-06-11T09:00:00", "mode": "at_station"}]}''')
+    /// >>> d = minqing.due_list(ds, "C1", datetime.date(2024, 6, 13), presence=minqing.PresenceRule.work_station())
+    /// >>> [(p["team_id"], p["days_this_week"], p["next_station_day"], p["light"])
+    /// ...  for p in d.presence.to_pyarrow().to_pylist()]
+    /// [('WS1', 1, datetime.date(2024, 6, 15), 'green')]
+    #[getter]
+    fn presence(&self, py: Python<'_>) -> Table {
+        py.detach(|| {
+            let rows: Vec<Value> = self
+                .0
+                .presence
+                .iter()
+                .map(|p| {
+                    let mut v = serde_json::to_value(p).unwrap_or_default();
+                    v["week_end"] = json!(p.week.end());
+                    v["year_end"] = json!(p.year.end());
+                    v
+                })
+                .collect();
+            rows_table(&rows, PRESENCE)
+        })
+    }
+
+    /// The policy's period rules (the core's JSON shape, a list of dicts):
+    /// an item's ``rule_index`` indexes it when its ``source`` is
+    /// ``"period"``.
+    #[getter]
+    fn rules<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.0.rules)
+    }
+
+    /// The policy's event rules (list of dicts), indexed by the
+    /// ``rule_index`` of ``"event"`` items.
+    ///
+    /// >>> ds = minqing.Dataset()
+    /// >>> [r["name"] for r in minqing.due_list(ds, "C1", "2024-06-13", policy="grid_one_plus_x").event_rules]
+    /// ['hospitalisation', 'wedding_or_funeral']
+    #[getter]
+    fn event_rules<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.0.event_rules)
+    }
+
+    /// The policy's campaign-round rules (list of dicts), indexed by the
+    /// ``rule_index`` of ``"round"`` items.
+    #[getter]
+    fn round_rules<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.0.round_rules)
     }
 
     /// Households by light: ``{"red": n, "yellow": n, "green": n}``.
@@ -200,7 +298,15 @@ fn cadre_arg(py: Python<'_>, id: &str) -> PyResult<CadreId> {
 /// logs merged into the lights are the data set's own, or ``requests`` (a
 /// list of ``RequestLog``) when given; ``case_policy`` overrides fields of
 /// the seeds' request policy and ``request_time`` is the time of ``today``
-/// at which requests are judged (default 00:00). The GIL is released.
+/// at which requests are judged (default 00:00). The data set's household
+/// events on or before ``today`` start items of the policy's event rules
+/// (a visit within days of the event); an unmet one stays on the list, red,
+/// until ``event_lookback_days`` days after its deadline (default 30; 0
+/// drops it once its deadline has passed). Round rules give an item for
+/// each round running on ``today`` (never red). With ``presence`` (a ``PresenceRule``, e.g.
+/// ``PresenceRule.work_station()``), ``DueList.presence`` reports the
+/// station presence of the data set's work teams the cadre is on. The GIL
+/// is released.
 ///
 /// >>> ds = minqing.Dataset.from_json('''{"schema": "minqing/1",
 /// ...   "households": [{"household_id": "H1", "village_id": "V1", "residency": "resident"}],
@@ -213,7 +319,8 @@ fn cadre_arg(py: Python<'_>, id: &str) -> PyResult<CadreId> {
 /// [('resident', datetime.date(2024, 6, 30), 'green')]
 #[pyfunction]
 #[pyo3(signature = (dataset, cadre_id, today, *, policy=None, yellow_days=3, requests=None,
-                    case_policy=None, request_time=None))]
+                    case_policy=None, request_time=None, event_lookback_days=30,
+                    presence=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn due_list(
     py: Python<'_>,
@@ -225,6 +332,8 @@ pub fn due_list(
     requests: Option<&Bound<'_, PyList>>,
     case_policy: Option<&Bound<'_, PyAny>>,
     request_time: Option<NaiveTime>,
+    event_lookback_days: u32,
+    presence: Option<&Bound<'_, PresenceRule>>,
 ) -> PyResult<DueList> {
     let today = date_arg(today, "today")?;
     let cadre = cadre_arg(py, cadre_id)?;
@@ -234,6 +343,7 @@ pub fn due_list(
             minqing::cadence::presets::four_fixed_three_arrivals,
         )?)
         .yellow_days(yellow_days)
+        .event_lookback_days(event_lookback_days)
         .case_policy(with_overrides(
             py,
             CasePolicy::default(),
@@ -243,9 +353,13 @@ pub fn due_list(
     if let Some(t) = request_time {
         opts = opts.request_time(t);
     }
+    if let Some(rule) = presence {
+        opts = opts.presence(rule.get().0.clone());
+    }
     let logs = requests.map(core_logs).transpose()?;
     let ds = &dataset.0;
     Ok(DueList(py.detach(|| {
+        // The data set's requests, household events and teams.
         let book = DueBook::of_dataset(ds);
         let book = match &logs {
             Some(l) => book.with_requests(l),

@@ -113,6 +113,25 @@ def test_read_csv_dir_gb18030(tmp_path):
     assert json.loads(ds.to_json())["households"][0]["name"] == "李某某"
 
 
+def test_read_csv_dir_reads_events_csv(tmp_path):
+    (tmp_path / "households.csv").write_text(
+        "household_id,village_id,residency\nH1,V1,resident\n", encoding="utf-8")
+    (tmp_path / "events.csv").write_text(
+        "household_id,date,kind\nH1,2024-06-08,hospitalisation\nH1,2024-06-31,wedding\n"
+        "H1,2024-06-10,new_baby\n", encoding="utf-8")
+    ds, problems = minqing.read_csv_dir(tmp_path)
+    assert ds.counts["events"] == 2 and "events=2" in repr(ds)
+    assert [(e["date"], e["kind"]) for e in json.loads(ds.to_json())["events"]] == [
+        ("2024-06-08", "hospitalisation"), ("2024-06-10", "new_baby")]
+    # The bad date is left out and located by file and line.
+    [p] = problems
+    assert p.severity == "error" and p.location.line == 3
+    assert p.location.file.endswith("events.csv")
+    with pytest.raises(minqing.ParseError) as e:
+        minqing.read_csv_dir(tmp_path, raise_on_error=True)
+    assert e.value.problems == problems
+
+
 @pytest.mark.parametrize("library", ["pyarrow", "polars", "pandas"])
 def test_compliance_arrow_takes_any_arrow_table(library):
     lib = pytest.importorskip(library)

@@ -110,6 +110,49 @@ def test_due_list_tables(township):
     assert weekly.policy == "contact_households"
 
 
+def test_due_list_event_round_items_and_presence(township_doc):
+    doc = dict(township_doc,
+               events=[{"household_id": "H1", "date": "2024-03-10", "kind": "hospitalisation"}],
+               teams=[{"team_id": "WS1", "kind": "work_station", "unit_id": "V1", "leader": "A"}])
+    ds = minqing.Dataset.from_json(json.dumps(doc))
+    assert ds.counts["events"] == 1 and "events=1" in repr(ds)
+    d = minqing.due_list(ds, "A", D(2024, 3, 28), policy="grid_one_plus_x")
+    [e] = [i for i in d.items.to_pyarrow().to_pylist() if i["source"] == "event"]
+    assert (e["household_id"], e["rule"], e["event_kind"], e["event_date"], e["round"]) == (
+        "H1", "hospitalisation", "hospitalisation", D(2024, 3, 10), None)
+    assert (e["period_kind"], e["period_start"], e["period_end"], e["deadline"]) == (
+        "span", D(2024, 3, 10), D(2024, 3, 17), D(2024, 3, 17))
+    assert (e["light"], e["missed_period_start"]) == ("red", D(2024, 3, 10))
+    assert d.event_rules[e["rule_index"]]["name"] == "hospitalisation"
+    assert d.round_rules == [] and d.presence.num_rows == 0
+    assert {r["source"] for r in d.reasons.to_pyarrow().to_pylist()
+            if r["kind"] == "overdue"} >= {"event"}
+    # Past its deadline by more than the look-back, the unmet event leaves the list.
+    short = minqing.due_list(ds, "A", D(2024, 3, 28), policy="grid_one_plus_x",
+                             event_lookback_days=5)
+    assert "event" not in short.items.to_pyarrow().column("source").to_pylist()
+    # A round running today gives round items.
+    rounds = minqing.Policy.visit_all_rounds(rounds=[
+        {"name": "第一轮", "window": {"start": D(2024, 3, 20), "end": D(2024, 4, 10)}}])
+    r = minqing.due_list(ds, "A", D(2024, 3, 28), policy=rounds)
+    assert [(i["household_id"], i["source"], i["rule"], i["round"], i["period_start"],
+             i["deadline"], i["event_kind"], i["light"])
+            for i in r.items.to_pyarrow().to_pylist()] == [
+        ("H1", "round", "resident", "第一轮", D(2024, 3, 20), D(2024, 4, 10), None, "green"),
+        ("H2", "round", "away", "第一轮", D(2024, 3, 20), D(2024, 4, 10), None, "green")]
+    assert [x["name"] for x in r.round_rules] == ["resident", "away"] and r.event_rules == []
+    # Station presence of the cadre's work team.
+    p = minqing.due_list(ds, "A", D(2024, 3, 28), presence=minqing.PresenceRule.work_station())
+    [row] = p.presence.to_pyarrow().to_pylist()
+    assert (row["team_id"], row["week_start"], row["week_end"], row["days_this_week"]) == (
+        "WS1", D(2024, 3, 25), D(2024, 3, 31), 0)
+    assert (row["year_start"], row["year_end"], row["days_this_year"]) == (
+        D(2024, 1, 1), D(2024, 12, 31), 1)
+    # Nobody in the village last week nor this week: red.
+    assert row["next_station_day"] == D(2024, 4, 5) and row["light"] == "red"
+    assert p.to_dict()["presence"][0]["team_id"] == "WS1"
+
+
 def test_due_list_merges_requests_and_signal():
     ds = minqing.Dataset.from_json(json.dumps({
         "schema": "minqing/1",

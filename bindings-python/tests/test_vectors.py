@@ -154,20 +154,39 @@ def run_presence(ds, inp: dict) -> dict:
 
 def run_due_list(ds, inp: dict) -> dict:
     options = inp.get("options", {})
-    kwargs = {}
-    if "yellow_days" in options:
-        kwargs["yellow_days"] = options["yellow_days"]
+    kwargs = {k: options[k] for k in ("yellow_days", "event_lookback_days") if k in options}
     if "policy" in options:
         p = options["policy"]
-        kwargs["policy"] = p if isinstance(p, str) else minqing.Policy.from_json(json.dumps(p))
+        kwargs["policy"] = p if isinstance(p, str) else vector_policy(p)
+    presence = options.get("presence")
+    if presence is True:
+        kwargs["presence"] = minqing.PresenceRule.work_station()
+    elif isinstance(presence, dict):
+        kwargs["presence"] = minqing.PresenceRule.from_json(
+            dict(minqing.PresenceRule.work_station().to_dict(), **presence))
     d = minqing.due_list(ds, inp["cadre_id"], datetime.date.fromisoformat(inp["today"]), **kwargs)
     reasons = d.reasons.to_pyarrow().to_pylist()
     assert all(r["message_zh"] and r["message_en"] for r in reasons)
-    return {
-        "items": rows(d.items, ("household_id", "rule", "period_start", "deadline",
-                                "contacts_needed", "contacts_made", "last_contact", "light")),
+    items = []
+    for i in rows(d.items, ("household_id", "rule", "rule_index", "source", "period_start",
+                            "deadline", "contacts_needed", "contacts_made", "last_contact",
+                            "light", "event_kind", "event_date", "round")):
+        # rule_index indexes the policy's list that source names.
+        rules = {"period": d.rules, "event": d.event_rules, "round": d.round_rules}[i["source"]]
+        assert rules[i.pop("rule_index")]["name"] == i["rule"]
+        # Event and round columns are null on the other items; the vectors leave them out.
+        items.append({k: v for k, v in i.items()
+                      if v is not None or k not in ("event_kind", "event_date", "round")})
+    out = {
+        "items": items,
         "households": rows(d.households, ("household_id", "light", "deadline", "reasons")),
     }
+    if d.presence.num_rows:
+        out["presence"] = rows(d.presence, ("team_id", "week_start", "week_end", "days_this_week",
+                                            "days_last_week", "min_days_per_week", "year_start",
+                                            "days_this_year", "min_days_per_year",
+                                            "next_station_day", "light"))
+    return out
 
 
 def run(op: str, inp: dict) -> dict:

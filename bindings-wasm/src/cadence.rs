@@ -637,6 +637,21 @@ impl Planner {
         Ok(DueBook::of_dataset(&self.ds).due_list(&cadre, today, &options))
     }
 
+    /// The cadre's due list on `today`, kept for lazy reading
+    /// (`planner.plan` in JavaScript).
+    ///
+    /// # Errors
+    /// As [`Planner::due_list`].
+    pub fn plan(
+        &self,
+        cadre_id: &str,
+        today: &str,
+        options: Option<&str>,
+    ) -> Result<crate::plan::Plan, Report> {
+        self.due_list(cadre_id, today, options)
+            .map(crate::plan::Plan::new)
+    }
+
     /// The cadres of the data set, by ID.
     pub fn cadres(&self) -> Vec<String> {
         let mut c: Vec<String> = self.ds.cadres.iter().map(|c| c.id.to_string()).collect();

@@ -690,6 +690,10 @@ mod tests {
         check("DueList", &full_list, &list);
         let h = &list.households[0];
         check("HouseholdSignal", h, h);
+        let plan = crate::plan::Plan::new(full_list.clone());
+        check("DueCounts", &plan.counts(), &plan.counts());
+        let plain = crate::plan::Plan::new(list.clone());
+        check("DueRules", &plan.rules(), &plain.rules());
         let mut reason = h.reasons[0].clone();
         reason.rule_index = None;
         reason.request_id = None;

@@ -26,6 +26,7 @@
 //! | `stationPresence(doc, teamId, window, rule?)` | `PresenceReport` |
 //! | `dueList(doc, cadreId, today, options?)` | `DueList` |
 //! | `new DuePlanner(doc)`, `.dueList(cadreId, today, options?)` | `DueList` |
+//! | `planner.plan(cadreId, today, options?)` | `DuePlan`: the same list kept in wasm, read in parts |
 //! | `version()` | the package version |
 //!
 //! `doc` is a `minqing/1` JSON document, as an object or as JSON text.
@@ -40,6 +41,7 @@ pub mod cadence;
 pub mod calls;
 mod declarations;
 pub mod document;
+pub mod plan;
 pub mod planning;
 pub mod requests;
 
@@ -659,10 +661,171 @@ impl DuePlanner {
         answer_by_json(self.inner.due_list(&cadre_id, &today, options.as_deref()))
     }
 
+    /// `planner.plan(cadreId, today, options?)`: the same list as
+    /// `dueList`, kept in WebAssembly as a `DuePlan` to be read in parts
+    /// (counts, a page of households, one household's items) instead of
+    /// handed over whole. Free it (`plan.free()`) when done.
+    ///
+    /// # Errors
+    /// As `dueList`.
+    pub fn plan(
+        &self,
+        #[wasm_bindgen(js_name = cadreId, unchecked_param_type = "string")] cadre_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "IsoDate")] today: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "DueOptions")] options: Option<JsValue>,
+    ) -> Result<DuePlan, JsValue> {
+        let cadre_id = string_arg(&cadre_id, "cadreId", Code::FieldBadId)?;
+        let today = string_arg(&today, "today", Code::FieldBadDate)?;
+        let options = opt_json(options, "options")?;
+        match self.inner.plan(&cadre_id, &today, options.as_deref()) {
+            Ok(inner) => Ok(DuePlan { inner }),
+            Err(report) => Err(throw(report.problems)),
+        }
+    }
+
     /// The IDs of the data set's cadres, sorted.
     #[wasm_bindgen(unchecked_return_type = "string[]")]
     pub fn cadres(&self) -> Result<JsValue, JsValue> {
         to_js(&self.inner.cadres())
+    }
+}
+
+/// An optional slice bound (`offset`, `limit`): `undefined` and `null` are
+/// `None`; anything but a number is a `field.bad_value` error (the number
+/// itself is checked by [`plan::slice_range`]).
+fn bound_arg(value: Option<JsValue>, arg: &str) -> Result<Option<f64>, JsValue> {
+    match value.filter(|v| !v.is_undefined() && !v.is_null()) {
+        None => Ok(None),
+        Some(v) => v.as_f64().map(Some).ok_or_else(|| {
+            throw(vec![Problem::new(
+                Code::FieldBadValue,
+                Location::default().with_field(arg),
+                format!("{arg} 应为数字"),
+                format!("{arg} must be a number"),
+            )])
+        }),
+    }
+}
+
+/// A cadre's due list kept in WebAssembly (`planner.plan(...)`): read only
+/// what is shown. Records have exactly the shapes they have in the
+/// `DueList` (`toJSON()` is that list, equal to `dueList`'s answer).
+/// Slices are in list order; an offset or limit past the end gives a
+/// shorter or empty array, one that is not a whole number of at least 0
+/// throws a `MinqingError` with code `field.bad_value`.
+#[wasm_bindgen]
+pub struct DuePlan {
+    inner: plan::Plan,
+}
+
+#[wasm_bindgen]
+impl DuePlan {
+    /// Households by light: `{ red, yellow, green }`.
+    #[wasm_bindgen(unchecked_return_type = "DueCounts")]
+    pub fn counts(&self) -> Result<JsValue, JsValue> {
+        to_js_by_json(&self.inner.counts())
+    }
+
+    /// How many households the list has.
+    #[wasm_bindgen(getter)]
+    pub fn length(&self) -> u32 {
+        self.inner.len() as u32
+    }
+
+    /// How many items the list has.
+    #[wasm_bindgen(getter = itemCount)]
+    pub fn item_count(&self) -> u32 {
+        self.inner.item_count() as u32
+    }
+
+    /// `households(offset?, limit?)`: households `offset` (default 0) to
+    /// `offset + limit` (default: to the end), red, yellow, green, then by
+    /// earliest deadline, then by ID.
+    ///
+    /// # Errors
+    /// `field.bad_value`: a bound that is not a whole number of at least 0.
+    #[wasm_bindgen(unchecked_return_type = "HouseholdSignal[]")]
+    pub fn households(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "number")] offset: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "number")] limit: Option<JsValue>,
+    ) -> Result<JsValue, JsValue> {
+        let (offset, limit) = (bound_arg(offset, "offset")?, bound_arg(limit, "limit")?);
+        answer_by_json(self.inner.households(offset, limit))
+    }
+
+    /// `items(offset?, limit?)`: items `offset` to `offset + limit`,
+    /// overdue first, then by deadline, household ID, source, rule.
+    ///
+    /// # Errors
+    /// As `households`.
+    #[wasm_bindgen(unchecked_return_type = "DueItem[]")]
+    pub fn items(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "number")] offset: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "number")] limit: Option<JsValue>,
+    ) -> Result<JsValue, JsValue> {
+        let (offset, limit) = (bound_arg(offset, "offset")?, bound_arg(limit, "limit")?);
+        answer_by_json(self.inner.items(offset, limit))
+    }
+
+    /// `itemsOf(householdId)`: the household's items in list order; `[]`
+    /// for a household not on the list.
+    ///
+    /// # Errors
+    /// `field.bad_id`: the ID is not a string.
+    #[wasm_bindgen(js_name = itemsOf, unchecked_return_type = "DueItem[]")]
+    pub fn items_of(
+        &self,
+        #[wasm_bindgen(js_name = householdId, unchecked_param_type = "string")]
+        household_id: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let id = string_arg(&household_id, "householdId", Code::FieldBadId)?;
+        match plan::household_id(&id) {
+            Some(id) => to_js_by_json(&self.inner.items_of(&id)),
+            None => Ok(js_sys::Array::new().into()),
+        }
+    }
+
+    /// `household(householdId)`: the household's signal, or `undefined`
+    /// for a household not on the list.
+    ///
+    /// # Errors
+    /// `field.bad_id`: the ID is not a string.
+    #[wasm_bindgen(unchecked_return_type = "HouseholdSignal | undefined")]
+    pub fn household(
+        &self,
+        #[wasm_bindgen(js_name = householdId, unchecked_param_type = "string")]
+        household_id: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let id = string_arg(&household_id, "householdId", Code::FieldBadId)?;
+        match plan::household_id(&id)
+            .as_ref()
+            .and_then(|id| self.inner.household(id))
+        {
+            Some(h) => to_js_by_json(h),
+            None => Ok(JsValue::UNDEFINED),
+        }
+    }
+
+    /// The station presence of the cadre's teams (`[]` unless the options
+    /// asked for `presence`).
+    #[wasm_bindgen(unchecked_return_type = "PresenceDue[]")]
+    pub fn presence(&self) -> Result<JsValue, JsValue> {
+        to_js_by_json(self.inner.presence())
+    }
+
+    /// The policy's name and rules, as the `DueList` has them.
+    #[wasm_bindgen(unchecked_return_type = "DueRules")]
+    pub fn rules(&self) -> Result<JsValue, JsValue> {
+        to_js_by_json(&self.inner.rules())
+    }
+
+    /// The whole `DueList`, as `dueList` returns it (and what
+    /// `JSON.stringify(plan)` writes).
+    #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "DueList")]
+    pub fn to_json(&self) -> Result<JsValue, JsValue> {
+        to_js_by_json(self.inner.list())
     }
 }
 

@@ -1087,6 +1087,21 @@ export interface DueList {
   presence?: PresenceDue[];
 }
 
+/** What `DuePlan.counts()` returns: a due list's households by light. */
+export interface DueCounts {
+  red: number;
+  yellow: number;
+  green: number;
+}
+
+/** What `DuePlan.rules()` returns: the due list's policy and rules. */
+export interface DueRules {
+  policy_name: string;
+  rules: CadenceRule[];
+  event_rules?: EventRule[];
+  round_rules?: RoundRule[];
+}
+
 /** Options of `validateDataset`. */
 export interface ValidateOptions {
   /** The fewest members a work station must have (default 3, seed 003). */

@@ -264,3 +264,80 @@ fn a_validator_answers_as_validate_visit_and_household() {
     );
     assert_throws(v.visit(obj(h), "June".into()), "field.bad_date");
 }
+
+#[wasm_bindgen_test]
+fn a_plan_reads_the_due_list_in_parts() {
+    let doc = r#"{"schema": "minqing/1",
+        "units": [{"unit_id": "V1", "kind": "village"}],
+        "households": [{"household_id": "H1", "village_id": "V1", "residency": "away"},
+                       {"household_id": "H2", "village_id": "V1", "residency": "resident"},
+                       {"household_id": "H3", "village_id": "V1", "residency": "resident"}],
+        "cadres": [{"cadre_id": "A", "name": "李某某"}],
+        "assignments": [{"household_id": "H1", "cadre_id": "A", "from": "2024-01-01"},
+                        {"household_id": "H2", "cadre_id": "A", "from": "2024-01-01"},
+                        {"household_id": "H3", "cadre_id": "A", "from": "2024-01-01"}],
+        "visits": [{"household_id": "H1", "cadre_id": "A", "at": "2024-03-02T09:00:00", "mode": "phone"}]}"#;
+    let text = |v: &JsValue| String::from(JSON::stringify(v).unwrap());
+    let planner = minqing_wasm::DuePlanner::new(doc.into()).expect("a planner");
+    let today = || JsValue::from_str("2024-03-13");
+    let list = planner.due_list("A".into(), today(), None).expect("a list");
+    let plan = planner.plan("A".into(), today(), None).expect("a plan");
+    assert_eq!(
+        text(&plan.to_json().unwrap()),
+        text(&list),
+        "toJSON is dueList"
+    );
+    let households = Array::from(&get(&list, "households"));
+    let items = Array::from(&get(&list, "items"));
+    assert_eq!(plan.length(), households.length());
+    assert_eq!(plan.item_count(), items.length());
+    let n = |x: f64| Some(JsValue::from_f64(x));
+    let page = plan.households(n(1.0), n(5.0)).unwrap();
+    assert_eq!(text(&page), text(&households.slice(1, 6).into()));
+    assert_eq!(
+        text(&plan.households(None, None).unwrap()),
+        text(&households.into())
+    );
+    assert_eq!(
+        text(&plan.items(n(0.0), n(2.0)).unwrap()),
+        text(&items.slice(0, 2).into())
+    );
+    assert_eq!(Array::from(&plan.items(n(99.0), None).unwrap()).length(), 0);
+    let first = Array::from(&get(&list, "households")).get(0);
+    let id = get(&first, "household_id");
+    assert_eq!(text(&plan.household(id.clone()).unwrap()), text(&first));
+    let mine: Array = items
+        .iter()
+        .filter(|i| get(i, "household_id") == id)
+        .collect();
+    assert_eq!(text(&plan.items_of(id).unwrap()), text(&mine.into()));
+    assert!(plan.household("H9".into()).unwrap().is_undefined());
+    assert_eq!(
+        Array::from(&plan.items_of("H9".into()).unwrap()).length(),
+        0
+    );
+    let counts = plan.counts().unwrap();
+    let sum: f64 = ["red", "yellow", "green"]
+        .iter()
+        .map(|k| get(&counts, k).as_f64().unwrap())
+        .sum();
+    assert_eq!(sum, 3.0);
+    let rules = plan.rules().unwrap();
+    assert_eq!(text(&get(&rules, "rules")), text(&get(&list, "rules")));
+    assert_eq!(Array::from(&plan.presence().unwrap()).length(), 0);
+    // bad bounds and IDs throw with stable codes
+    assert_throws(plan.households(n(-1.0), None), "field.bad_value");
+    assert_throws(plan.households(None, n(1.5)), "field.bad_value");
+    assert_throws(plan.items(Some("2".into()), None), "field.bad_value");
+    assert_throws(plan.items_of(JsValue::from_f64(1.0)), "field.bad_id");
+    assert_throws(
+        planner.plan("Z".into(), today(), None).map(JsValue::from),
+        "field.bad_id",
+    );
+    assert_throws(
+        planner
+            .plan("A".into(), "13/03/2024".into(), None)
+            .map(JsValue::from),
+        "field.bad_date",
+    );
+}

@@ -3,6 +3,7 @@
 // (tsconfig.web.json, tsconfig.node.json). Never run: it only has to
 // type-check, and to fail to when the declarations change shape.
 import {
+  DuePlan,
   DuePlanner,
   MinqingError,
   Validator,
@@ -30,8 +31,13 @@ import {
 import type {
   AppliedEvent,
   ComplianceReport,
+  DueCounts,
+  DueItem,
   DueList,
   DueOptions,
+  DueRules,
+  HouseholdSignal,
+  PresenceDue,
   Policy,
   PresenceReport,
   SignalLight,
@@ -227,7 +233,24 @@ const again: DueList = planner.dueList("A", "2024-06-14");
 const light: SignalLight | undefined = again.households[0]?.light;
 const why: string | undefined = list.households[0]?.reasons[0]?.message.zh;
 const cadres: string[] = planner.cadres();
+// the same list kept in wasm, read in parts
+const plan: DuePlan = planner.plan("A", "2024-06-14", { yellowDays: 3 });
+const counts: DueCounts = plan.counts();
+const shown: HouseholdSignal[] = plan.households(0, 50);
+const allItems: DueItem[] = plan.items();
+const firstItems: DueItem[] = plan.itemsOf(shown[0]?.household_id ?? "H1");
+const one: HouseholdSignal | undefined = plan.household("H1");
+const stations: PresenceDue[] = plan.presence();
+const rules: DueRules = plan.rules();
+const whole: DueList = plan.toJSON();
+const sizes: number = plan.length + plan.itemCount + counts.red;
+// @ts-expect-error: length is read-only
+plan.length = 3;
+// @ts-expect-error: a household ID is a string
+plan.itemsOf(3);
+plan.free();
 planner.free();
+void [allItems, firstItems, one, stations, rules.policy_name, whole, sizes];
 void light;
 void why;
 void cadres;

@@ -32,6 +32,10 @@ const T = {
     dueCounts: "红灯 {red} 户 · 黄灯 {yellow} 户 · 绿灯 {green} 户",
     deadline: "应访期限",
     nothingDue: "近期无到期事项",
+    items: "事项",
+    showItems: "{n} 项",
+    itemLine: "{rule}：{deadline} 前，还需 {needed} 次（已 {made} 次）",
+    more: "再显示 {n} 户（已显示 {shown} / {total} 户）",
     requestLights: "诉求信号灯",
     light: "信号灯",
     household: "户",
@@ -82,6 +86,10 @@ const T = {
     dueTitle: "Today's visit list",
     dueNote: "Each covered household's next visit deadline under the four-fixed-three-arrivals policy. Red: the last period ended unvisited and this one is not visited yet, or a request is overdue; yellow: due within {days} days, or a request is open; green: the rest.",
     dueCounts: "{red} red · {yellow} yellow · {green} green",
+    items: "Items",
+    showItems: "{n} items",
+    itemLine: "{rule}: by {deadline}, {needed} more contacts ({made} made)",
+    more: "Show {n} more ({shown} of {total} households shown)",
     deadline: "Deadline",
     nothingDue: "nothing due soon",
     requestLights: "Request lights",
@@ -265,37 +273,88 @@ function renderMorning() {
   }
 }
 
-// The cadre's due list (dueList through the DuePlanner): one row per
-// household, worst light first, with the core's reasons in the page's language.
+// The cadre's due list, kept in WebAssembly as a DuePlan
+// (planner.plan): the page reads the counts and a page of households, and
+// a household's items when its button is pressed, never the whole list.
+// One row per household, worst light first, with the core's reasons in the
+// page's language.
+let plan = null;
+const PAGE = 50;
+
 function renderDueList(cadre) {
   const body = $("#due-households tbody");
   $("#due-list .note").textContent = t("dueNote", { days: YELLOW_DAYS });
+  plan?.free();
+  plan = null;
   try {
-    const list = planner.dueList(cadre, today(), { yellowDays: YELLOW_DAYS });
-    const households = new Map(doc.households.map((h) => [h.household_id, h]));
-    const villages = new Map(doc.units.map((u) => [u.unit_id, u]));
-    const count = (light) => list.households.filter((h) => h.light === light).length;
-    $("#due-counts").textContent = t("dueCounts", { red: count("red"), yellow: count("yellow"), green: count("green") });
-    body.replaceChildren(
-      ...list.households.map((s) => {
-        const h = households.get(s.household_id);
-        const v = villages.get(h?.village_id);
-        const why = s.reasons.length ? s.reasons.map((r) => r.message[lang]).join(lang === "zh" ? "；" : "; ") : t("nothingDue");
-        return el(
-          "tr",
-          { className: `light-${s.light}` },
-          el("td", {}, el("span", { className: `dot ${s.light}`, title: s.light })),
-          el("td", { textContent: `${s.household_id} ${h?.name ?? ""}` }),
-          el("td", { textContent: v?.name ?? h?.village_id ?? "" }),
-          el("td", { textContent: s.deadline ?? "—" }),
-          el("td", { textContent: why }),
-        );
-      }),
-    );
+    plan = planner.plan(cadre, today(), { yellowDays: YELLOW_DAYS });
+    $("#due-counts").textContent = t("dueCounts", plan.counts());
+    body.replaceChildren();
+    showMoreDue();
   } catch (e) {
     $("#due-counts").textContent = "";
-    body.replaceChildren(el("tr", {}, el("td", { colSpan: 5, className: "problem", textContent: e.problems ? `${e.problems[0].message[lang]} (${e.code})` : String(e) })));
+    $("#due-more").replaceChildren();
+    body.replaceChildren(el("tr", {}, el("td", { colSpan: 6, className: "problem", textContent: e.problems ? `${e.problems[0].message[lang]} (${e.code})` : String(e) })));
   }
+}
+
+// The next page of households, and a button for the one after it.
+function showMoreDue() {
+  const body = $("#due-households tbody");
+  const households = new Map(doc.households.map((h) => [h.household_id, h]));
+  const villages = new Map(doc.units.map((u) => [u.unit_id, u]));
+  const shown = body.rows.length;
+  body.append(
+    ...plan.households(shown, PAGE).map((s) => {
+      const h = households.get(s.household_id);
+      const v = villages.get(h?.village_id);
+      const why = s.reasons.length ? s.reasons.map((r) => r.message[lang]).join(lang === "zh" ? "；" : "; ") : t("nothingDue");
+      const items = el("td", { className: "items" });
+      if (s.items > 0) {
+        items.append(el("button", { type: "button", textContent: t("showItems", { n: s.items }), onclick: () => toggleItems(items, s.household_id) }));
+      }
+      return el(
+        "tr",
+        { className: `light-${s.light}` },
+        el("td", {}, el("span", { className: `dot ${s.light}`, title: s.light })),
+        el("td", { textContent: `${s.household_id} ${h?.name ?? ""}` }),
+        el("td", { textContent: v?.name ?? h?.village_id ?? "" }),
+        el("td", { textContent: s.deadline ?? "—" }),
+        el("td", { textContent: why }),
+        items,
+      );
+    }),
+  );
+  const count = body.rows.length;
+  $("#due-more").replaceChildren(
+    count < plan.length
+      ? el("button", { type: "button", textContent: t("more", { n: Math.min(PAGE, plan.length - count), shown: count, total: plan.length }), onclick: showMoreDue })
+      : "",
+  );
+}
+
+// A household's items (plan.itemsOf), shown or hidden under its button.
+function toggleItems(cell, householdId) {
+  const open = cell.querySelector("ul");
+  if (open) {
+    open.remove();
+    return;
+  }
+  cell.append(
+    el(
+      "ul",
+      {},
+      ...plan.itemsOf(householdId).map((i) =>
+        el(
+          "li",
+          { className: `light-${i.light}` },
+          el("span", { className: `dot ${i.light}`, title: i.light }),
+          " ",
+          t("itemLine", { rule: i.rule, deadline: i.deadline, needed: i.contacts_needed, made: i.contacts_made }),
+        ),
+      ),
+    ),
+  );
 }
 
 // ---- forms that validate as you type -----------------------------------

@@ -59,7 +59,7 @@ try {
   check((await page.locator("#signals .dot.yellow").count()) === 1, "one yellow light (the assigned request)");
   check(/\d+ \/ \d+/.test(await page.textContent("#compliance")), "the compliance summary shows met / required");
 
-  // ---- the due list (dueList through a DuePlanner) for the sample data on
+  // ---- the due list (a DuePlan from a DuePlanner) for the sample data on
   // 2024-06-30, worked out by hand from sample.json under four fixed, three
   // arrivals (yellow 3 days): H03 (resident, not visited in June) red and
   // overdue; H02 red for its overdue request (the late proxy); H01 and H04
@@ -72,6 +72,16 @@ try {
   text = await dueRows.first().textContent();
   check(text.includes("2024-06-30") && text.includes("未达标") && hasChinese(text), `H03's reason in Chinese: ${text}`);
   check((await page.textContent("#due-counts")).includes("红灯 2 户"), "the counts say two red");
+  // a household's items, read from the DuePlan when its button is pressed
+  check((await page.locator("#due-households td.items ul").count()) === 0, "no household's items before a button is pressed");
+  await dueRows.first().locator("td.items button").click();
+  const h03Items = dueRows.first().locator("td.items li");
+  await h03Items.first().waitFor();
+  const h03Text = await dueRows.first().locator("td.items ul").textContent();
+  check(h03Text.includes("2024-06-30") && (await h03Items.locator(".dot.red").count()) >= 1, `H03's items, a red one due 30 June: ${h03Text}`);
+  check((await dueRows.first().locator("td.items button").textContent()).startsWith(`${await h03Items.count()} `), "the button counts H03's items");
+  check((await lights()) === "H03:red H02:red H01:yellow H04:yellow", `the rows' lights stay with the items open: ${await lights()}`);
+  check((await page.locator("#due-more button").count()) === 0, "four households fit on one page");
   await page.selectOption("#morning-cadre", "C03");
   await page.waitForFunction(() => document.querySelector("#due-households tbody tr td:nth-child(2)")?.textContent.startsWith("H09"));
   // C03: H12 visited on 16 June, next due 15 July: green; the others due today

@@ -251,33 +251,20 @@ fn run(op: &str, input: &Value) -> Value {
 
 /// `value` with the fields of `overrides` (an object) put over it.
 fn overridden<T: serde::Serialize + serde::de::DeserializeOwned>(value: T, overrides: &Value) -> T {
-    let mut v = serde_json::to_value(value).expect("serialises");
-    if let (Some(obj), Some(over)) = (v.as_object_mut(), overrides.as_object()) {
-        for (k, x) in over {
-            assert!(obj.contains_key(k), "unknown override `{k}`");
-            obj.insert(k.clone(), x.clone());
-        }
-    }
-    serde_json::from_value(v).expect("overrides fit the preset")
+    let empty = serde_json::Map::new();
+    let over = overrides.as_object().unwrap_or(&empty);
+    minqing::cadence::with_overrides(value, over).expect("overrides fit")
 }
 
 /// The policy of a `compliance` vector: `{"preset", "overrides"}` (the
 /// preset's struct with some fields changed) or a `Policy` as JSON.
 fn vector_policy(p: &Value) -> Policy {
-    use minqing::cadence::presets;
     let Some(name) = p["preset"].as_str() else {
         return serde_json::from_value(p.clone()).expect("a policy");
     };
-    let o = &p["overrides"];
-    match name {
-        "four_fixed_three_arrivals" => {
-            overridden(presets::FourFixedThreeArrivals::default(), o).policy()
-        }
-        "contact_households" => overridden(presets::ContactHouseholds::default(), o).policy(),
-        "grid_one_plus_x" => overridden(presets::GridOnePlusX::default(), o).policy(),
-        "visit_all_rounds" => overridden(presets::VisitAllRounds::default(), o).policy(),
-        other => panic!("unknown preset `{other}`"),
-    }
+    let empty = serde_json::Map::new();
+    let over = p["overrides"].as_object().unwrap_or(&empty);
+    minqing::cadence::presets::by_name_with(name, over).expect("a preset with overrides")
 }
 
 fn compliance_vector(input: &Value) -> Value {

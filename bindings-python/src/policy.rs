@@ -7,57 +7,71 @@
 //! replace fields of that struct through its serde form, so the binding
 //! knows no figure itself.
 
-use minqing::cadence::{Policy as CorePolicy, PresenceRule as CorePresenceRule, presets};
+use minqing::cadence::{
+    OverrideError, Policy as CorePolicy, PresenceRule as CorePresenceRule, presets, with_overrides,
+};
+use minqing::problem::{Code, Location};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
-use crate::convert::{from_json, from_py, to_json, to_py};
+use crate::convert::{from_py, to_json, to_py};
+use crate::errors::Failure;
 
 /// The preset names `Policy.preset` knows, in the order the docs list them.
-const PRESETS: &[&str] = &[
-    "four_fixed_three_arrivals",
-    "contact_households",
-    "grid_one_plus_x",
-    "visit_all_rounds",
-];
+const PRESETS: [&str; 4] = presets::NAMES;
 
-/// `value` with the keyword `overrides` put over its fields; an unknown
-/// field is a `TypeError` naming the fields there are, as Python says of
-/// an unexpected keyword argument.
+/// The keyword `overrides` as the JSON object the core's
+/// [`with_overrides`] takes (a text value is the value itself, not a JSON
+/// document).
+fn override_map(overrides: Option<&Bound<'_, PyDict>>) -> PyResult<Map<String, Value>> {
+    let mut map = Map::new();
+    for (k, x) in overrides.into_iter().flat_map(|o| o.iter()) {
+        let value = match x.cast::<PyString>() {
+            Ok(t) => Value::String(t.extract()?),
+            Err(_) => to_json(&x)?,
+        };
+        map.insert(k.extract()?, value);
+    }
+    Ok(map)
+}
+
+/// An [`OverrideError`] as Python says it: an unknown field is a
+/// `TypeError` naming the fields there are (as of an unexpected keyword
+/// argument), a value that does not fit is a `ParseError`.
+fn override_error(py: Python<'_>, e: OverrideError, what: &str) -> PyErr {
+    match e {
+        OverrideError::UnknownPreset(other) => PyValueError::new_err(format!(
+            "unknown policy preset {other:?}: give one of {}",
+            PRESETS.join(", ")
+        )),
+        OverrideError::UnknownField { field, known } => PyTypeError::new_err(format!(
+            "{what} got an unexpected keyword argument {field:?}; its fields are: {}",
+            known.join(", ")
+        )),
+        OverrideError::NotAStruct => PyValueError::new_err(format!("{what} is not a struct")),
+        OverrideError::BadValue(e) => Failure::parse_one(
+            Code::JsonShape,
+            Location::default().at_path(what),
+            format!("{what} 的结构不对：{e}"),
+            format!("{what} does not have the expected shape: {e}"),
+        )
+        .into_pyerr(py),
+    }
+}
+
+/// `value` with the keyword `overrides` put over its fields
+/// ([`with_overrides`]).
 pub(crate) fn overridden<T: Serialize + DeserializeOwned>(
     py: Python<'_>,
     value: T,
     overrides: Option<&Bound<'_, PyDict>>,
     what: &str,
 ) -> PyResult<T> {
-    let Some(over) = overrides.filter(|o| !o.is_empty()) else {
-        return Ok(value);
-    };
-    let mut v = serde_json::to_value(value).map_err(|e| PyValueError::new_err(e.to_string()))?;
-    let obj = v
-        .as_object_mut()
-        .ok_or_else(|| PyValueError::new_err(format!("{what} is not a struct")))?;
-    for (k, x) in over.iter() {
-        let k: String = k.extract()?;
-        if !obj.contains_key(&k) {
-            let fields: Vec<&str> = obj.keys().map(String::as_str).collect();
-            return Err(PyTypeError::new_err(format!(
-                "{what} got an unexpected keyword argument {k:?}; its fields are: {}",
-                fields.join(", ")
-            )));
-        }
-        // A text value is the value itself, not a JSON document.
-        let value = match x.cast::<PyString>() {
-            Ok(t) => Value::String(t.extract()?),
-            Err(_) => to_json(&x)?,
-        };
-        obj.insert(k, value);
-    }
-    from_json(py, v, what)
+    with_overrides(value, &override_map(overrides)?).map_err(|e| override_error(py, e, what))
 }
 
 /// The preset `name` with `overrides` put over its struct's fields.
@@ -66,31 +80,8 @@ fn preset(
     name: &str,
     overrides: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<CorePolicy> {
-    let what = format!("preset {name}");
-    Ok(match name {
-        "four_fixed_three_arrivals" => overridden(
-            py,
-            presets::FourFixedThreeArrivals::default(),
-            overrides,
-            &what,
-        )?
-        .policy(),
-        "contact_households" => {
-            overridden(py, presets::ContactHouseholds::default(), overrides, &what)?.policy()
-        }
-        "grid_one_plus_x" => {
-            overridden(py, presets::GridOnePlusX::default(), overrides, &what)?.policy()
-        }
-        "visit_all_rounds" => {
-            overridden(py, presets::VisitAllRounds::default(), overrides, &what)?.policy()
-        }
-        other => {
-            return Err(PyValueError::new_err(format!(
-                "unknown policy preset {other:?}: give one of {}",
-                PRESETS.join(", ")
-            )));
-        }
-    })
+    presets::by_name_with(name, &override_map(overrides)?)
+        .map_err(|e| override_error(py, e, &format!("preset {name}")))
 }
 
 /// A visit policy: cadence rules (every half month, every month, every

@@ -5,7 +5,7 @@
 //! and turns the core's household and rule indices into IDs and names.
 
 use chrono::{NaiveDate, NaiveTime};
-use minqing::cadence::{Policy, PresenceRule, presets};
+use minqing::cadence::{self, OverrideError, Policy, PresenceRule, presets};
 use minqing::calendar::Window;
 use minqing::compliance::{
     self, Accountability, CadreCompliance, ComplianceError, HouseholdColumns, PresencePeriod,
@@ -24,12 +24,7 @@ use crate::document::{one, read_dataset, read_record};
 use crate::requests::read_options;
 
 /// The names of the ready-made policies, as `policyPreset` takes them.
-pub const PRESETS: [&str; 4] = [
-    "four_fixed_three_arrivals",
-    "contact_households",
-    "grid_one_plus_x",
-    "visit_all_rounds",
-];
+pub const PRESETS: [&str; 4] = presets::NAMES;
 
 fn shape(field: &str, zh: String, en: String) -> Report {
     one(Problem::new(
@@ -40,8 +35,8 @@ fn shape(field: &str, zh: String, en: String) -> Report {
     ))
 }
 
-/// `value` with the fields of `overrides` (an object) put over it, read
-/// back through the core's serde; `field` names the argument in errors.
+/// `value` with the fields of `overrides` (an object) put over it
+/// ([`cadence::with_overrides`]); `field` names the argument in errors.
 fn overridden<T>(value: T, overrides: Option<&Value>, field: &str) -> Result<T, Report>
 where
     T: Serialize + for<'de> Deserialize<'de>,
@@ -49,26 +44,44 @@ where
     let Some(over) = overrides.filter(|o| !o.is_null()) else {
         return Ok(value);
     };
-    let mut v = serde_json::to_value(value).expect("core types serialise");
-    let (Some(obj), Some(over)) = (v.as_object_mut(), over.as_object()) else {
+    let Some(over) = over.as_object() else {
         return Err(shape(
             field,
             format!("{field} 应为对象"),
             format!("{field} must be an object"),
         ));
     };
-    for (k, x) in over {
-        if !obj.contains_key(k) {
-            let known: Vec<&str> = obj.keys().map(String::as_str).collect();
-            return Err(shape(
-                field,
-                format!("{field} 没有字段 {k:?}（可用：{}）", known.join("、")),
-                format!("{field} has no field {k:?} (known: {})", known.join(", ")),
-            ));
-        }
-        obj.insert(k.clone(), x.clone());
+    cadence::with_overrides(value, over).map_err(|e| override_problem(e, field))
+}
+
+/// An [`OverrideError`] as the problem of argument `field`.
+fn override_problem(e: OverrideError, field: &str) -> Report {
+    match e {
+        OverrideError::UnknownPreset(other) => one(Problem::new(
+            Code::FieldBadValue,
+            Location::default().with_field("preset"),
+            format!(
+                "没有名为 {other:?} 的预设制度（可用：{}）",
+                PRESETS.join("、")
+            ),
+            format!("no preset policy {other:?} (known: {})", PRESETS.join(", ")),
+        )),
+        OverrideError::UnknownField { field: k, known } => shape(
+            field,
+            format!("{field} 没有字段 {k:?}（可用：{}）", known.join("、")),
+            format!("{field} has no field {k:?} (known: {})", known.join(", ")),
+        ),
+        OverrideError::NotAStruct => shape(
+            field,
+            format!("{field} 应为对象"),
+            format!("{field} must be an object"),
+        ),
+        OverrideError::BadValue(e) => shape(
+            field,
+            format!("{field} 的值不符合字段类型：{e}"),
+            format!("{field} has a value that does not fit its field: {e}"),
+        ),
     }
-    read_record(&v.to_string(), field)
 }
 
 /// `policyPreset(name, overrides?)`: the ready-made policy `name` (one of
@@ -81,29 +94,19 @@ where
 /// are not fields of the preset or do not read.
 pub fn policy_preset(name: &str, overrides: Option<&Value>) -> Result<Policy, Report> {
     let f = "overrides";
-    Ok(match name {
-        "four_fixed_three_arrivals" => {
-            overridden(presets::FourFixedThreeArrivals::default(), overrides, f)?.policy()
+    let empty = serde_json::Map::new();
+    let over = match overrides.filter(|o| !o.is_null()) {
+        None => &empty,
+        Some(Value::Object(o)) => o,
+        Some(_) => {
+            return Err(shape(
+                f,
+                format!("{f} 应为对象"),
+                format!("{f} must be an object"),
+            ));
         }
-        "contact_households" => {
-            overridden(presets::ContactHouseholds::default(), overrides, f)?.policy()
-        }
-        "grid_one_plus_x" => overridden(presets::GridOnePlusX::default(), overrides, f)?.policy(),
-        "visit_all_rounds" => {
-            overridden(presets::VisitAllRounds::default(), overrides, f)?.policy()
-        }
-        other => {
-            return Err(one(Problem::new(
-                Code::FieldBadValue,
-                Location::default().with_field("preset"),
-                format!(
-                    "没有名为 {other:?} 的预设制度（可用：{}）",
-                    PRESETS.join("、")
-                ),
-                format!("no preset policy {other:?} (known: {})", PRESETS.join(", ")),
-            )));
-        }
-    })
+    };
+    presets::by_name_with(name, over).map_err(|e| override_problem(e, f))
 }
 
 /// A policy given as a preset name (`"contact_households"`), as

@@ -873,6 +873,49 @@ pub mod presets {
         .policy()
     }
 
+    /// The names [`by_name`] and [`by_name_with`] know, in the order the
+    /// docs list them.
+    pub const NAMES: [&str; 4] = [
+        "four_fixed_three_arrivals",
+        "contact_households",
+        "grid_one_plus_x",
+        "visit_all_rounds",
+    ];
+
+    /// The policy preset called `name` with the fields of its struct
+    /// ([`FourFixedThreeArrivals`], [`ContactHouseholds`],
+    /// [`GridOnePlusX`], [`VisitAllRounds`]) named in `overrides`
+    /// replaced ([`with_overrides`]).
+    ///
+    /// # Errors
+    /// [`OverrideError::UnknownPreset`]
+    /// for a name not in [`NAMES`]; as `with_overrides` for the overrides.
+    ///
+    /// ```
+    /// use minqing::cadence::presets;
+    /// let over = serde_json::json!({"hospitalisation_within_days": 5});
+    /// let p = presets::by_name_with("grid_one_plus_x", over.as_object().unwrap())?;
+    /// assert_eq!(p.event_rules[0].within_days, 5);
+    /// assert!(presets::by_name_with("nope", &Default::default()).is_err());
+    /// # Ok::<(), minqing::cadence::OverrideError>(())
+    /// ```
+    pub fn by_name_with(
+        name: &str,
+        overrides: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<Policy, OverrideError> {
+        Ok(match name {
+            "four_fixed_three_arrivals" => {
+                with_overrides(FourFixedThreeArrivals::default(), overrides)?.policy()
+            }
+            "contact_households" => {
+                with_overrides(ContactHouseholds::default(), overrides)?.policy()
+            }
+            "grid_one_plus_x" => with_overrides(GridOnePlusX::default(), overrides)?.policy(),
+            "visit_all_rounds" => with_overrides(VisitAllRounds::default(), overrides)?.policy(),
+            other => return Err(OverrideError::UnknownPreset(other.to_string())),
+        })
+    }
+
     /// The policy preset called `name` with its default figures:
     /// `four_fixed_three_arrivals`, `contact_households`,
     /// `grid_one_plus_x` or `visit_all_rounds` (over `rounds`; the other
@@ -892,6 +935,85 @@ pub mod presets {
             _ => None,
         }
     }
+}
+
+/// Why [`with_overrides`] or [`presets::by_name_with`] could not make
+/// what was asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OverrideError {
+    /// No preset has this name (the names are [`presets::NAMES`]).
+    UnknownPreset(String),
+    /// The thing overridden is not a struct of named fields.
+    NotAStruct,
+    /// An override names a field the struct does not have.
+    UnknownField {
+        /// The field asked for.
+        field: String,
+        /// The fields there are, in the struct's order.
+        known: Vec<String>,
+    },
+    /// A value does not read as its field's type (serde's message).
+    BadValue(String),
+}
+
+impl std::fmt::Display for OverrideError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OverrideError::UnknownPreset(name) => write!(
+                f,
+                "no preset policy {name:?} (known: {})",
+                presets::NAMES.join(", ")
+            ),
+            OverrideError::NotAStruct => f.write_str("only a struct's fields can be overridden"),
+            OverrideError::UnknownField { field, known } => {
+                write!(f, "no field {field:?} (known: {})", known.join(", "))
+            }
+            OverrideError::BadValue(e) => write!(f, "a value does not fit its field: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for OverrideError {}
+
+/// `value` with the fields named in `overrides` replaced, through the
+/// value's serde form: how every binding and test changes a preset's
+/// figures ([`presets::FourFixedThreeArrivals`] and the others) or a
+/// [`PresenceRule`]'s by name, with no figure of its own. An override
+/// replaces the whole field; a field the struct does not have is refused.
+///
+/// # Errors
+/// [`OverrideError::UnknownField`], [`OverrideError::BadValue`], or
+/// [`OverrideError::NotAStruct`] when `value` has no named fields.
+///
+/// ```
+/// use minqing::cadence::{with_overrides, OverrideError, PresenceRule};
+/// let over = serde_json::json!({"min_days_per_year": 40});
+/// let rule = with_overrides(PresenceRule::default(), over.as_object().unwrap())?;
+/// assert_eq!((rule.min_days_per_year, rule.min_days_per_week), (40, 1));
+/// let bad = serde_json::json!({"min_days": 40});
+/// let e = with_overrides(PresenceRule::default(), bad.as_object().unwrap()).unwrap_err();
+/// assert!(matches!(e, OverrideError::UnknownField { ref field, .. } if field == "min_days"));
+/// # Ok::<(), OverrideError>(())
+/// ```
+pub fn with_overrides<T: Serialize + serde::de::DeserializeOwned>(
+    value: T,
+    overrides: &serde_json::Map<String, serde_json::Value>,
+) -> Result<T, OverrideError> {
+    if overrides.is_empty() {
+        return Ok(value);
+    }
+    let mut v = serde_json::to_value(value).map_err(|e| OverrideError::BadValue(e.to_string()))?;
+    let obj = v.as_object_mut().ok_or(OverrideError::NotAStruct)?;
+    for (k, x) in overrides {
+        if !obj.contains_key(k) {
+            return Err(OverrideError::UnknownField {
+                field: k.clone(),
+                known: obj.keys().cloned().collect(),
+            });
+        }
+        obj.insert(k.clone(), x.clone());
+    }
+    serde_json::from_value(v).map_err(|e| OverrideError::BadValue(e.to_string()))
 }
 
 /// Whether a contact counts for a rule (every kind of rule asks the same):

@@ -520,7 +520,11 @@ impl Row<'_, '_> {
             }
             Col::Text(_) => self
                 .text(k)
-                .map(|s| s.split('|').map(str::to_owned).collect())
+                .map(|s| {
+                    minqing::io::cell::list_items(s)
+                        .map(str::to_owned)
+                        .collect()
+                })
                 .unwrap_or_default(),
             _ => Vec::new(),
         }
@@ -958,23 +962,21 @@ pub(crate) fn to_dataset(t: &Tables) -> Result<Dataset, Report> {
             c.unit = row.id::<UnitId>(4, false);
             c.min_households = row.count(5);
             c.max_households = row.count(6);
-            let words = row.words(7);
-            if !words.is_empty() {
-                c.duties = words
-                    .iter()
-                    .filter_map(|w| {
-                        let d = Duty::parse(w);
-                        if d.is_none() {
-                            row.bad(
-                                7,
-                                Code::FieldBadValue,
-                                format!("{w:?} 不是五大员之一（{}）", duties.join(", ")),
-                                format!("{w:?} is not one of {}", duties.join(", ")),
-                            );
-                        }
-                        d
-                    })
-                    .collect();
+            // one cell grammar with the CSV reader: empty is all five,
+            // `none` is none (minqing::io::cell::parse_duties)
+            let cell = row.words(7).join("|");
+            match minqing::io::cell::parse_duties(Some(&cell)) {
+                Ok(set) => c.duties = set,
+                Err(bad) => {
+                    for w in bad {
+                        row.bad(
+                            7,
+                            Code::FieldBadValue,
+                            format!("{w:?} 不是五大员之一（{}）", duties.join(", ")),
+                            format!("{w:?} is not one of {}", duties.join(", ")),
+                        );
+                    }
+                }
             }
             Some(c)
         },

@@ -191,3 +191,32 @@ def test_heavy_calls_release_the_gil_and_agree_across_threads(township_doc):
     for t in threads:
         t.join()
     assert all(r == expected for r in results)
+
+
+def test_duties_none_and_long_text_mean_the_same_through_arrow_json_and_csv(tmp_path):
+    """One cell grammar: `duties = none` is no duty, an empty cell all five
+    (left out of the JSON), and text over the limit is `field.too_long`
+    whatever the source."""
+    long_name = "字" * 5000
+    cadres = pa.table({
+        "cadre_id": ["A", "B", "C"],
+        "name": ["李某某", "王某某", long_name],
+        "duties": ["none", "", "liaison|mediator"],
+    })
+    ds = minqing.Dataset.from_arrow(cadres=cadres)
+    doc = json.loads(ds.to_json())
+    assert doc["cadres"][0]["duties"] == []
+    assert "duties" not in doc["cadres"][1]
+    assert sorted(doc["cadres"][2]["duties"]) == ["liaison", "mediator"]
+    assert [p.code for p in ds.validate(TODAY)] == ["field.too_long"]
+    # the same document through JSON gives the same verdict
+    again = minqing.Dataset.from_json(ds.to_json())
+    assert [p.code for p in again.validate(TODAY)] == ["field.too_long"]
+    # the CSV reader reads the same duties, and refuses the over-long cell
+    (tmp_path / "cadres.csv").write_text(
+        "cadre_id,name,duties\nA,李某某,none\nB,王某某,\nC," + long_name + ",liaison|mediator\n",
+        encoding="utf-8")
+    from_csv, problems = minqing.read_csv_dir(str(tmp_path))
+    csv_doc = json.loads(from_csv.to_json())
+    assert csv_doc["cadres"][:2] == doc["cadres"][:2]
+    assert "field.too_long" in [p.code for p in problems]

@@ -194,7 +194,44 @@ impl Dataset {
         self.check_visits(&mut cx, &households, &cadres, opts);
         self.check_cases(&mut cx, &households, &cadres, opts);
         self.check_events(&mut cx, &households, opts);
+        self.check_text_lengths(&mut cx);
         cx.report
+    }
+
+    /// Free text within [`MAX_TEXT_CHARS`](crate::io::cell::MAX_TEXT_CHARS)
+    /// characters, whatever the record came from: the CSV readers refuse an
+    /// over-long cell as they read it, the JSON document and Arrow tables
+    /// are checked here.
+    fn check_text_lengths(&self, cx: &mut Ctx) {
+        let mut texts: Vec<(&'static str, usize, &'static str, &str)> = Vec::new();
+        for (i, u) in self.units.iter().enumerate() {
+            texts.extend(u.name.as_deref().map(|t| ("units", i, "name", t)));
+        }
+        for (i, h) in self.households.iter().enumerate() {
+            texts.extend(h.name.as_deref().map(|t| ("households", i, "name", t)));
+            texts.extend(h.phone.as_deref().map(|t| ("households", i, "phone", t)));
+        }
+        for (i, c) in self.cadres.iter().enumerate() {
+            texts.push(("cadres", i, "name", &c.name));
+            texts.extend(c.phone.as_deref().map(|t| ("cadres", i, "phone", t)));
+        }
+        for (i, v) in self.visits.iter().enumerate() {
+            texts.extend(v.note.as_deref().map(|t| ("visits", i, "note", t)));
+        }
+        let max = crate::io::cell::MAX_TEXT_CHARS;
+        for (coll, i, field, text) in texts {
+            let Some(n) = crate::io::cell::too_long(text) else {
+                continue;
+            };
+            let rec = format!("{coll}[{i}]");
+            cx.push(
+                Code::FieldTooLong,
+                cx.loc(coll, i, Some(field)),
+                rec.clone(),
+                format!("{rec}：字段 {field} 长 {n} 个字符，最多 {max} 个"),
+                format!("{rec}: `{field}` is {n} characters long; at most {max} are allowed"),
+            );
+        }
     }
 
     fn check_units<'a>(&'a self, cx: &mut Ctx) -> HashMap<&'a str, &'a Unit> {
@@ -1312,6 +1349,38 @@ mod tests {
             ],
             "{r}"
         );
+    }
+
+    #[test]
+    fn over_long_text_is_refused_whatever_the_source() {
+        let mut ds = township();
+        let long = "字".repeat(crate::io::cell::MAX_TEXT_CHARS + 1);
+        ds.cadres[0].name = long.clone();
+        ds.households[1].phone = Some(long.clone());
+        ds.visits[0].note = Some(long);
+        let report = ds.validate(&today());
+        assert!(
+            report.problems.iter().all(|p| p.code == Code::FieldTooLong),
+            "{report}"
+        );
+        let fields: Vec<_> = report
+            .problems
+            .iter()
+            .map(|p| (p.location.path.clone(), p.location.field.clone()))
+            .collect();
+        assert_eq!(
+            fields,
+            vec![
+                (Some("households[1]".into()), Some("phone".into())),
+                (Some("cadres[0]".into()), Some("name".into())),
+                (Some("visits[0]".into()), Some("note".into())),
+            ]
+        );
+        // exactly at the limit is fine
+        ds.cadres[0].name = "字".repeat(crate::io::cell::MAX_TEXT_CHARS);
+        ds.households[1].phone = None;
+        ds.visits[0].note = None;
+        assert!(ds.validate(&today()).is_ok());
     }
 
     #[test]

@@ -170,23 +170,16 @@ fn digits2(a: u8, b: u8) -> Option<u32> {
     (a < 10 && b < 10).then(|| u32::from(a) * 10 + u32::from(b))
 }
 
-fn number(s: &[u8], max_len: usize) -> Option<u32> {
-    if s.is_empty() || s.len() > max_len {
-        return None;
-    }
-    s.iter().try_fold(0u32, |n, &c| {
-        let d = c.wrapping_sub(b'0');
-        (d < 10).then(|| n * 10 + u32::from(d))
-    })
-}
-
 fn valid_ymd(y: u32, m: u32, d: u32) -> Option<i32> {
     let y = i32::try_from(y).ok()?;
     ((1..=12).contains(&m) && d >= 1 && d <= days_in_month(y, m)).then(|| ce_days(y, m, d))
 }
 
-/// The day number of a date-time field: `YYYY-MM-DDTHH:MM[:SS]` fast,
-/// `YYYY-MM-DD HH:MM[:SS]` and `YYYY/M/D H:MM[:SS]` by the general path.
+/// The day number of a date-time field, accepting exactly what
+/// [`crate::io::date::parse_datetime`] accepts: the common
+/// `YYYY-MM-DDTHH:MM[:SS]` is read here byte by byte, every other form is
+/// handed to that parser, so the fast loader and the general readers can
+/// never disagree on what a date-time is (a differential test checks it).
 pub fn parse_datetime_day(b: &[u8]) -> Option<i32> {
     if (b.len() == 16 || b.len() == 19)
         && b[4] == b'-'
@@ -207,39 +200,22 @@ pub fn parse_datetime_day(b: &[u8]) -> Option<i32> {
         }
         return valid_ymd(y, m, d);
     }
-    general_datetime_day(b)
+    let s = std::str::from_utf8(b).ok()?;
+    super::date::parse_datetime(s)
+        .ok()
+        .map(|t| day_number(t.date()))
 }
 
-fn general_datetime_day(b: &[u8]) -> Option<i32> {
-    let sep = b.iter().position(|&c| c == b' ' || c == b'T')?;
-    let day = parse_date_day(&b[..sep])?;
-    let time = &b[sep + 1..];
-    let mut parts = time.split(|&c| c == b':');
-    let hh = number(parts.next()?, 2)?;
-    let mm = parts.next()?;
-    if mm.len() != 2 || number(mm, 2)? > 59 || hh > 23 {
-        return None;
-    }
-    if let Some(ss) = parts.next()
-        && (ss.len() != 2 || number(ss, 2)? > 59)
-    {
-        return None;
-    }
-    parts.next().is_none().then_some(day)
-}
-
-/// The day number of a date field: `YYYY-MM-DD` or `YYYY/M/D`.
+/// The day number of a date field, accepting exactly what
+/// [`crate::io::date::parse_date`] accepts (`YYYY-MM-DD` read here byte by
+/// byte, Excel's `YYYY/M/D` by that parser).
 pub fn parse_date_day(b: &[u8]) -> Option<i32> {
     if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
         let y = digits2(b[0], b[1])? * 100 + digits2(b[2], b[3])?;
         return valid_ymd(y, digits2(b[5], b[6])?, digits2(b[8], b[9])?);
     }
-    let mut p = b.split(|&c| c == b'/');
-    let (y, m, d) = (p.next()?, p.next()?, p.next()?);
-    if p.next().is_some() || y.len() != 4 {
-        return None;
-    }
-    valid_ymd(number(y, 4)?, number(m, 2)?, number(d, 2)?)
+    let s = std::str::from_utf8(b).ok()?;
+    super::date::parse_date(s).ok().map(day_number)
 }
 
 fn parse_mode(b: &[u8]) -> Option<Mode> {
@@ -1285,6 +1261,78 @@ mod tests {
         }
         assert!(parse_datetime_day(b"2024-02-29 10:00:00").is_some());
         assert!(parse_datetime_day(b"2024-02-29T10:00:00").is_some());
+    }
+
+    /// The fast loader's date grammar is the general readers' grammar:
+    /// for every text, both accept it (with the same day) or both refuse.
+    /// The forms that once differed are listed first (issue: one contract).
+    #[test]
+    fn fast_dates_accept_exactly_what_the_general_parser_accepts() {
+        use crate::io::date::{parse_date, parse_datetime};
+        let agree = |s: &str| {
+            assert_eq!(
+                parse_datetime_day(s.as_bytes()),
+                parse_datetime(s).ok().map(|t| day_number(t.date())),
+                "date-time {s:?}"
+            );
+            assert_eq!(
+                parse_date_day(s.as_bytes()),
+                parse_date(s).ok().map(day_number),
+                "date {s:?}"
+            );
+        };
+        for s in [
+            "2024-03-05 8:07",
+            "2024/3/5 8:07",
+            "2024/03/05 08:07",
+            "2024-3-5 08:07",
+            "2024-03-05T8:07",
+            "2024/3/5T8:07",
+            "2024-03-05 08:07:00",
+            "2024-03-05T08:07:00Z",
+            "2024-03-05T08:07+08:00",
+            "2024-03-05 08:07:5",
+            "2024/3/5 008:07",
+            "2024/3/5",
+            "2024/03/5",
+            "2024-03-05",
+            "24/3/5",
+            "2024/3/5/",
+            " 2024-03-05",
+        ] {
+            agree(s);
+        }
+        let mut rng = 0x9e37_79b9_7f4a_7c15_u64;
+        let alphabet = b"0123456789-/: T+Z";
+        let mut next = || {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng
+        };
+        for _ in 0..200_000 {
+            // mutate a well-formed text so that most cases are near misses
+            let seeds = [
+                "2024-03-05T08:07:09",
+                "2024/3/5 8:07:09",
+                "2024-02-29 23:59",
+            ];
+            let mut b = seeds[(next() % 3) as usize].as_bytes().to_vec();
+            for _ in 0..(next() % 3) {
+                let i = (next() as usize) % b.len();
+                match next() % 3 {
+                    0 => b[i] = alphabet[(next() as usize) % alphabet.len()],
+                    1 => {
+                        b.remove(i);
+                    }
+                    _ => b.insert(i, alphabet[(next() as usize) % alphabet.len()]),
+                }
+                if b.is_empty() {
+                    break;
+                }
+            }
+            agree(std::str::from_utf8(&b).unwrap());
+        }
     }
 
     fn households() -> LoadedHouseholds {

@@ -35,15 +35,13 @@ use crate::dataset::{Dataset, Sources};
 use crate::event::{EventKind, HouseholdEvent};
 use crate::household::{Household, Residency, Tag, check_tag};
 use crate::id::IdError;
-use crate::io::date;
 use crate::io::{Parsed, words_of};
+use crate::io::{cell, date};
 use crate::org::{Unit, UnitKind};
 use crate::problem::{Code, Location, Problem, Report};
 use crate::visit::{Mode, Visit};
 
-/// The longest free-text cell (a name, a phone number, a note), in
-/// characters.
-pub const MAX_TEXT_CHARS: usize = 4096;
+pub use super::cell::MAX_TEXT_CHARS;
 
 /// The character encoding of a CSV file.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -450,9 +448,8 @@ impl<'a> Row<'a> {
 
     fn text(&mut self, i: usize, required: bool) -> Option<String> {
         let v = self.cell(i, required)?;
-        if v.len() > MAX_TEXT_CHARS {
-            let n = v.chars().count();
-            if n > MAX_TEXT_CHARS {
+        if let Some(n) = cell::too_long(v) {
+            {
                 let name = self.name(i);
                 self.fail(
                     Code::FieldTooLong,
@@ -607,24 +604,14 @@ impl<'a> Row<'a> {
     }
 
     fn duties(&mut self, i: usize) -> Option<BTreeSet<Duty>> {
-        let Some(v) = self.cell(i, false) else {
-            return Some(Duty::ALL.iter().copied().collect());
-        };
-        if v == "none" {
-            return Some(BTreeSet::new());
-        }
-        let mut out = BTreeSet::new();
-        let mut good = true;
-        for w in v.split('|') {
-            match Duty::parse(w) {
-                Some(d) => {
-                    out.insert(d);
-                }
-                None => {
-                    good = false;
-                    let name = self.name(i);
-                    let list: Vec<&str> = Duty::ALL.iter().map(|d| d.as_str()).collect();
-                    let list = list.join(", ");
+        let v = self.cell(i, false);
+        match cell::parse_duties(v) {
+            Ok(set) => Some(set),
+            Err(bad) => {
+                let name = self.name(i);
+                let list: Vec<&str> = Duty::ALL.iter().map(|d| d.as_str()).collect();
+                let list = list.join(", ");
+                for w in bad {
                     self.fail(
                         Code::FieldBadValue,
                         i,
@@ -638,9 +625,9 @@ impl<'a> Row<'a> {
                         ),
                     );
                 }
+                None
             }
         }
-        good.then_some(out)
     }
 }
 
@@ -1228,14 +1215,7 @@ pub fn write_cadres<W: Write>(writer: W, cadres: &[Cadre]) -> std::io::Result<()
     let mut w = csv_writer(writer);
     w.write_record(header(CADRE_COLUMNS))?;
     for c in cadres {
-        let duties = if c.duties.len() == Duty::ALL.len() {
-            String::new()
-        } else if c.duties.is_empty() {
-            "none".to_string()
-        } else {
-            let words: Vec<&str> = c.duties.iter().map(|d| d.as_str()).collect();
-            words.join("|")
-        };
+        let duties = cell::format_duties(&c.duties);
         w.write_record([
             c.id.as_str(),
             &c.name,

@@ -2,6 +2,8 @@
 //! the CSV files, the JSON document (`"schema": "minqing/1"`) and JSON
 //! Lines for event streams.
 //!
+//! - [`cell`]: what one cell means (lists, duties, text limits), shared by
+//!   every reader.
 //! - [`date`]: the date and date-time formats every file uses.
 //! - [`json`]: a whole [`Dataset`](crate::dataset::Dataset) as one document.
 //! - [`jsonl`]: any serde type, one JSON value a line.
@@ -19,6 +21,7 @@
 
 use crate::problem::{Location, Report};
 
+pub mod cell;
 #[cfg(feature = "csv")]
 pub mod columnar;
 #[cfg(feature = "csv")]
@@ -27,11 +30,12 @@ pub mod date;
 pub mod json;
 pub mod jsonl;
 
+pub use self::cell::MAX_TEXT_CHARS;
 #[cfg(feature = "csv")]
 pub use self::csv::{
-    CsvFiles, CsvWriters, Encoding, MAX_TEXT_CHARS, ReadOptions, read_assignments, read_cadres,
-    read_csv_set, read_events, read_households, read_units, read_visits, write_assignments,
-    write_cadres, write_csv_set, write_events, write_households, write_units, write_visits,
+    CsvFiles, CsvWriters, Encoding, ReadOptions, read_assignments, read_cadres, read_csv_set,
+    read_events, read_households, read_units, read_visits, write_assignments, write_cadres,
+    write_csv_set, write_events, write_households, write_units, write_visits,
 };
 #[cfg(feature = "fs")]
 pub use self::csv::{read_csv_dir, write_csv_dir};

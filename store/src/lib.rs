@@ -155,16 +155,12 @@ pub trait LogStore {
     /// # Errors
     /// The last conflict when every try conflicted, or the first other
     /// error.
-    fn append_retrying<F>(
+    fn append_retrying(
         &self,
         request: &RequestId,
         tries: usize,
-        mut decide: F,
-    ) -> Result<Entry, StoreError>
-    where
-        Self: Sized,
-        F: FnMut(&RequestLog) -> (NaiveDateTime, RequestEvent),
-    {
+        decide: &mut dyn FnMut(&RequestLog) -> (NaiveDateTime, RequestEvent),
+    ) -> Result<Entry, StoreError> {
         let mut left = tries.max(1);
         loop {
             let log = self.load(request)?;

@@ -1,7 +1,7 @@
 //! The JSON Lines backend: one entry a line in one file, every request's
 //! log interleaved, writers serialised by an exclusive file lock.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -49,6 +49,8 @@ struct Inner {
     /// The lines in those bytes.
     lines: u64,
     logs: BTreeMap<RequestId, RequestLog>,
+    /// Logs read with new entries whose chains are not verified yet.
+    unverified: BTreeSet<RequestId>,
     torn: Vec<TornTail>,
 }
 
@@ -106,9 +108,11 @@ impl JsonlStore {
             offset: 0,
             lines: 0,
             logs: BTreeMap::new(),
+            unverified: BTreeSet::new(),
             torn: Vec::new(),
         };
         inner.locked_refresh(path, policy)?;
+        inner.verify_all()?;
         Ok(JsonlStore {
             path: path.to_path_buf(),
             inner: Mutex::new(inner),
@@ -138,6 +142,32 @@ impl Inner {
         self.offset = 0;
         self.lines = 0;
         self.logs.clear();
+        self.unverified.clear();
+    }
+
+    /// The log of `id` (`None` when not stored), its chain verified.
+    fn verified(&mut self, id: &RequestId) -> Result<Option<&RequestLog>, StoreError> {
+        if self.unverified.contains(id) {
+            if let Some(log) = self.logs.get(id)
+                && let Err(chain_break) = log.verify()
+            {
+                self.reset();
+                return Err(StoreError::ChainBroken {
+                    request: id.clone(),
+                    chain_break,
+                });
+            }
+            self.unverified.remove(id);
+        }
+        Ok(self.logs.get(id))
+    }
+
+    fn verify_all(&mut self) -> Result<(), StoreError> {
+        let ids: Vec<RequestId> = self.unverified.iter().cloned().collect();
+        for id in &ids {
+            self.verified(id)?;
+        }
+        Ok(())
     }
 
     fn locked_refresh(&mut self, path: &Path, policy: Policy) -> Result<(), StoreError> {
@@ -220,8 +250,15 @@ impl Inner {
                 .insert(id.clone(), RequestLog::from_entries(id.clone(), entries));
         }
         for id in new.keys() {
+            if last_line_entry.as_ref() != Some(id) {
+                // verified when it is next used: a refresh that reads other
+                // writers' lines need not hash every log they touched
+                self.unverified.insert(id.clone());
+                continue;
+            }
             let log = &self.logs[id];
             let Err(chain_break) = log.verify() else {
+                self.unverified.remove(id);
                 continue;
             };
             // the file's last line may be a torn write that happens to read
@@ -323,8 +360,7 @@ impl LogStore for JsonlStore {
         let _lock = Locked::take(&file)?;
         inner.refresh(&self.path, Policy::SetAside)?;
         let found = inner
-            .logs
-            .get(request)
+            .verified(request)?
             .map_or(Hash::GENESIS, RequestLog::head);
         if found != expected_head {
             return Err(StoreError::Conflict {
@@ -373,8 +409,7 @@ impl LogStore for JsonlStore {
         let mut inner = self.inner();
         inner.locked_refresh(&self.path, Policy::SetAside)?;
         Ok(inner
-            .logs
-            .get(request)
+            .verified(request)?
             .cloned()
             .unwrap_or_else(|| RequestLog::new(request.clone())))
     }
@@ -383,8 +418,7 @@ impl LogStore for JsonlStore {
         let mut inner = self.inner();
         inner.locked_refresh(&self.path, Policy::SetAside)?;
         Ok(inner
-            .logs
-            .get(request)
+            .verified(request)?
             .map_or(Hash::GENESIS, RequestLog::head))
     }
 
@@ -398,6 +432,7 @@ impl LogStore for JsonlStore {
         let mut inner = self.inner();
         inner.reset();
         inner.locked_refresh(&self.path, Policy::SetAside)?;
+        inner.verify_all()?;
         Ok(Verified {
             requests: inner.logs.len(),
             events: inner.logs.values().map(RequestLog::len).sum(),

@@ -1,6 +1,7 @@
 //! The SQLite backend: one row an event, appended in a transaction that
 //! checks the expected head.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
@@ -40,6 +41,12 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 /// same line the JSON Lines formats write. The database is in WAL mode with
 /// `synchronous=FULL`: an append that returned is committed and synced.
 ///
+/// A store keeps the logs it read or wrote in memory (up to 1,024 of them)
+/// and reads a log's rows again only when its stored head has moved on: an
+/// append costs one read of the head, not of the whole log. An edit of
+/// older rows behind the store's back is found when the store is opened and
+/// by [`LogStore::verify`].
+///
 /// One `SqliteStore` holds one connection behind a mutex, so it may be
 /// shared by threads; stores opened on the same file (threads or
 /// processes) are serialised by SQLite's write lock, and a stale writer
@@ -47,7 +54,42 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 #[derive(Debug)]
 pub struct SqliteStore {
     path: PathBuf,
-    conn: Mutex<Connection>,
+    inner: Mutex<Inner>,
+}
+
+/// How many logs a store keeps in memory at most.
+const CACHE_LOGS: usize = 1024;
+
+#[derive(Debug)]
+struct Inner {
+    conn: Connection,
+    /// Logs read or written by this store, verified then; one is used again
+    /// only while the stored head is still its head.
+    cache: HashMap<RequestId, RequestLog>,
+}
+
+impl Inner {
+    /// The log of `request` with head `head` (read in the transaction
+    /// `conn` is in): the cached one if its head is still `head`, else read
+    /// and verified.
+    fn log(
+        &mut self,
+        file: &Path,
+        request: &RequestId,
+        head: Hash,
+    ) -> Result<RequestLog, StoreError> {
+        match self.cache.remove(request) {
+            Some(log) if log.head() == head => Ok(log),
+            _ => load_log(&self.conn, file, request),
+        }
+    }
+
+    fn keep(&mut self, log: RequestLog) {
+        if self.cache.len() >= CACHE_LOGS {
+            self.cache.clear();
+        }
+        self.cache.insert(log.request_id().clone(), log);
+    }
 }
 
 impl SqliteStore {
@@ -112,7 +154,10 @@ impl SqliteStore {
         }
         Ok(SqliteStore {
             path,
-            conn: Mutex::new(conn),
+            inner: Mutex::new(Inner {
+                conn,
+                cache: HashMap::new(),
+            }),
         })
     }
 
@@ -121,10 +166,10 @@ impl SqliteStore {
         &self.path
     }
 
-    fn conn(&self) -> MutexGuard<'_, Connection> {
+    fn inner(&self) -> MutexGuard<'_, Inner> {
         // A panic while the lock was held cannot leave a transaction open:
         // rusqlite rolls it back when it is dropped.
-        self.conn.lock().unwrap_or_else(|e| e.into_inner())
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
@@ -229,6 +274,45 @@ fn head_of(conn: &Connection, request: &RequestId) -> Result<Hash, StoreError> {
     }
 }
 
+/// The append's work inside its transaction: the entry, and the log with
+/// it (or the log unchanged, kept in the cache, when the event is refused).
+fn append_in(
+    inner: &mut Inner,
+    file: &Path,
+    request: &RequestId,
+    expected_head: Hash,
+    at: NaiveDateTime,
+    event: RequestEvent,
+) -> Result<(Entry, RequestLog), StoreError> {
+    let found = head_of(&inner.conn, request)?;
+    if found != expected_head {
+        return Err(StoreError::Conflict {
+            request: request.clone(),
+            expected: expected_head,
+            found,
+        });
+    }
+    let mut log = inner.log(file, request, found)?;
+    let entry = match log.append(at, event) {
+        Ok(entry) => entry.clone(),
+        Err(e) => {
+            inner.keep(log);
+            return Err(e.into());
+        }
+    };
+    let mut line = Vec::new();
+    minqing::io::write_jsonl(&mut line, [&entry]).map_err(StoreError::io("append"))?;
+    let text = String::from_utf8_lossy(line.trim_ascii_end()).into_owned();
+    let seq = i64::try_from(entry.seq).unwrap_or(i64::MAX);
+    inner
+        .conn
+        .prepare_cached(
+            "INSERT INTO request_events (request_id, seq, hash, entry) VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![request.as_str(), seq, entry.hash.to_hex(), text])?;
+    Ok((entry, log))
+}
+
 impl LogStore for SqliteStore {
     fn append(
         &self,
@@ -237,38 +321,34 @@ impl LogStore for SqliteStore {
         at: NaiveDateTime,
         event: RequestEvent,
     ) -> Result<Entry, StoreError> {
-        let mut conn = self.conn();
+        let mut inner = self.inner();
         // IMMEDIATE: the write lock is taken before the head is read, so
         // the check and the insert are one atomic step.
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let found = head_of(&tx, request)?;
-        if found != expected_head {
-            return Err(StoreError::Conflict {
-                request: request.clone(),
-                expected: expected_head,
-                found,
-            });
+        inner.conn.execute_batch("BEGIN IMMEDIATE")?;
+        let result = append_in(&mut inner, &self.path, request, expected_head, at, event);
+        let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
+        if let Err(e) = inner.conn.execute_batch(end) {
+            inner.cache.remove(request);
+            let _ = inner.conn.execute_batch("ROLLBACK");
+            return Err(e.into());
         }
-        let mut log = load_log(&tx, &self.path, request)?;
-        let entry = log.append(at, event)?.clone();
-        let mut line = Vec::new();
-        minqing::io::write_jsonl(&mut line, [&entry]).map_err(StoreError::io("append"))?;
-        let text = String::from_utf8_lossy(line.trim_ascii_end()).into_owned();
-        let seq = i64::try_from(entry.seq).unwrap_or(i64::MAX);
-        tx.execute(
-            "INSERT INTO request_events (request_id, seq, hash, entry) VALUES (?1, ?2, ?3, ?4)",
-            params![request.as_str(), seq, entry.hash.to_hex(), text],
-        )?;
-        tx.commit()?;
+        let (entry, log) = result?;
+        inner.keep(log);
         Ok(entry)
     }
 
     fn load(&self, request: &RequestId) -> Result<RequestLog, StoreError> {
-        let mut conn = self.conn();
+        let mut inner = self.inner();
         // one read transaction: a consistent snapshot of the log
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
-        let log = load_log(&tx, &self.path, request)?;
-        tx.finish()?;
+        inner.conn.execute_batch("BEGIN DEFERRED")?;
+        let result =
+            head_of(&inner.conn, request).and_then(|head| inner.log(&self.path, request, head));
+        if let Err(e) = inner.conn.execute_batch("COMMIT") {
+            let _ = inner.conn.execute_batch("ROLLBACK");
+            return Err(e.into());
+        }
+        let log = result?;
+        inner.keep(log.clone());
         Ok(log)
     }
 
@@ -277,8 +357,9 @@ impl LogStore for SqliteStore {
     }
 
     fn requests(&self) -> Result<Vec<RequestId>, StoreError> {
-        let conn = self.conn();
-        let mut stmt = conn
+        let inner = self.inner();
+        let mut stmt = inner
+            .conn
             .prepare_cached("SELECT DISTINCT request_id FROM request_events ORDER BY request_id")?;
         let ids = stmt.query_map([], |r| r.get::<_, String>(0))?;
         let mut out = Vec::new();
@@ -289,8 +370,10 @@ impl LogStore for SqliteStore {
     }
 
     fn verify(&self) -> Result<Verified, StoreError> {
-        let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
+        let mut inner = self.inner();
+        let tx = inner
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Deferred)?;
         let mut verified = Verified::default();
         {
             let mut stmt = tx.prepare(

@@ -399,10 +399,17 @@ fn an_edited_entry_breaks_the_chain_in_both_backends() {
         .unwrap();
     assert_eq!(n, 1);
     assert_eq!(store.verify().unwrap_err().code(), "store.chain_broken");
+    // this store keeps the log it wrote (its head did not move); a store
+    // that reads it finds the break
+    assert_eq!(store.load(&rid("R03")).unwrap().len(), 2);
+    let reader = SqliteStore::open_unverified(&db).unwrap();
     assert_eq!(
-        store.load(&rid("R03")).unwrap_err().code(),
+        reader.load(&rid("R03")).unwrap_err().code(),
         "store.chain_broken"
     );
+    let head = reader.head(&rid("R03"));
+    assert_eq!(head.unwrap_err().code(), "store.chain_broken");
+    drop(reader);
     let head = store.head(&rid("R04")).unwrap();
     // other requests still work
     store

@@ -10,6 +10,7 @@ use std::sync::{Mutex, MutexGuard};
 use chrono::NaiveDateTime;
 use minqing::case::{Entry, Hash, RequestEvent, RequestLog};
 use minqing::id::RequestId;
+use minqing::problem::Problem;
 
 use crate::{LogStore, StoreError, TornReason, TornTail, Verified};
 
@@ -225,9 +226,9 @@ impl Inner {
             if torn.is_none() && line == n_lines {
                 torn = Some((n_lines, last_start, TornReason::Unreadable));
             } else {
-                let mut p = p;
-                p.location.line = Some(self.lines + line);
-                return Err(StoreError::Corrupt(Box::new(p)));
+                return Err(StoreError::Corrupt(Box::new(
+                    self.masked(p, complete, &name),
+                )));
             }
         }
 
@@ -315,6 +316,27 @@ impl Inner {
         self.offset = offset;
         self.lines += line - 1;
         Ok(())
+    }
+}
+
+impl Inner {
+    /// `problem` at its line in the file, with the message of the request
+    /// log reader, which never quotes the line (serde's message may, and a
+    /// line may hold personal data).
+    fn masked(&self, mut problem: Problem, chunk: &[u8], name: &str) -> Problem {
+        let line = problem.location.line.unwrap_or(1);
+        let text = chunk
+            .split(|&b| b == b'\n')
+            .nth(usize::try_from(line.saturating_sub(1)).unwrap_or(usize::MAX))
+            .and_then(|l| std::str::from_utf8(l).ok());
+        if let Some(text) = text {
+            let (_, report) = minqing::case::read_jsonl(text, name);
+            if let Some(p) = report.problems.into_iter().next() {
+                problem = p;
+            }
+        }
+        problem.location.line = Some(self.lines + line);
+        problem
     }
 }
 

@@ -440,3 +440,32 @@ fn an_edited_entry_breaks_the_chain_in_both_backends() {
     assert_eq!(err.code(), "store.corrupt");
     assert!(err.message().en.contains("R05"));
 }
+
+#[test]
+fn a_bad_line_is_reported_without_quoting_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, bytes, last_start, _) = jsonl_with_events(dir.path());
+    // a line of the right syntax whose event type is a phone number
+    let text = String::from_utf8(bytes[last_start..].to_vec()).unwrap();
+    let bad = text.replacen("\"triaged\"", "\"13800138000\"", 1);
+    assert_ne!(bad, text);
+    let mut file = bytes[..last_start].to_vec();
+    file.extend_from_slice(bad.as_bytes());
+    file.extend_from_slice(&bytes[last_start..]);
+    std::fs::write(&path, &file).unwrap();
+    let err = JsonlStore::open(&path).unwrap_err();
+    assert_eq!(err.code(), "store.corrupt");
+    let m = err.message();
+    assert!(
+        !m.en.contains("13800138000") && !m.zh.contains("13800138000"),
+        "{m:?}"
+    );
+    assert!(!err.to_string().contains("13800138000"));
+    match &err {
+        StoreError::Corrupt(p) => {
+            assert_eq!(p.code.as_str(), "json.shape");
+            assert_eq!(p.location.line, Some(PLANNED_REQUESTS + 4));
+        }
+        other => panic!("{other:?}"),
+    }
+}

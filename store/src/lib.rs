@@ -80,6 +80,11 @@ pub use error::{StoreError, TornReason, TornTail};
 pub use jsonl::JsonlStore;
 pub use sqlite::SqliteStore;
 
+/// The README's examples, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 /// What [`LogStore::verify`] checked.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Verified {

@@ -168,7 +168,19 @@ fn crash_many_times(backend: Backend, seed: u64) {
             std::thread::sleep(Duration::from_micros(rng.below(25_000)));
         }
         child.kill().unwrap();
-        child.wait().unwrap();
+        let status = child.wait().unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::process::ExitStatusExt;
+            // killed by us, not ended by a failure of its own
+            assert_eq!(
+                status.signal(),
+                Some(9),
+                "round {round}: the child ended: {status}"
+            );
+        }
+        #[cfg(not(unix))]
+        let _ = status;
         reader.join().unwrap();
         lines.extend(rx.try_iter());
 

@@ -469,3 +469,51 @@ fn a_bad_line_is_reported_without_quoting_it() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn the_sqlite_store_is_in_wal_mode_and_checks_its_schema_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.sqlite");
+    let store = SqliteStore::open(&db).unwrap();
+    store
+        .append(&rid("R1"), Hash::GENESIS, t0(), raised("H1", "x"))
+        .unwrap();
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    let rows: i64 = conn
+        .query_row("SELECT count(*) FROM request_events", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(rows, 1);
+    drop(store);
+    conn.execute(
+        "UPDATE minqing_meta SET value = '2' WHERE key = 'schema_version'",
+        [],
+    )
+    .unwrap();
+    assert_eq!(SqliteStore::open(&db).unwrap_err().code(), "store.corrupt");
+}
+
+#[test]
+fn every_store_error_has_a_code_and_both_languages() {
+    let io = StoreError::Io {
+        op: "append",
+        source: std::io::Error::other("disk full"),
+    };
+    let conflict = StoreError::Conflict {
+        request: rid("R1"),
+        expected: Hash::GENESIS,
+        found: Hash([1; 32]),
+    };
+    let case = StoreError::from(minqing::case::CaseError::Closed { event: "closed" });
+    let mut codes = Vec::new();
+    for e in [io, conflict, case] {
+        let m = e.message();
+        assert!(!m.en.is_empty() && !m.zh.is_empty());
+        assert!(e.to_string().contains(&m.en) && e.to_string().contains(&m.zh));
+        codes.push(e.code());
+    }
+    assert_eq!(codes, ["store.io", "store.conflict", "request.closed"]);
+}

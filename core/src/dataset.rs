@@ -218,18 +218,23 @@ impl Dataset {
         for (i, v) in self.visits.iter().enumerate() {
             texts.extend(v.note.as_deref().map(|t| ("visits", i, "note", t)));
         }
-        let max = crate::io::cell::MAX_TEXT_CHARS;
         for (coll, i, field, text) in texts {
             let Some(n) = crate::io::cell::too_long(text) else {
                 continue;
             };
+            let zh_field = match field {
+                "name" => "名称",
+                "phone" => "电话",
+                _ => "备注",
+            };
             let rec = format!("{coll}[{i}]");
+            let (zh, en) = crate::io::cell::too_long_messages(zh_field, field, n);
             cx.push(
                 Code::FieldTooLong,
                 cx.loc(coll, i, Some(field)),
                 rec.clone(),
-                format!("{rec}：字段 {field} 长 {n} 个字符，最多 {max} 个"),
-                format!("{rec}: `{field}` is {n} characters long; at most {max} are allowed"),
+                format!("{rec}：{zh}"),
+                format!("{rec}: {en}"),
             );
         }
     }

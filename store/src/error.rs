@@ -87,6 +87,21 @@ impl StoreError {
         }
     }
 
+    /// The optimistic-concurrency check both backends make before an
+    /// append: `Ok` when the stored head `found` is the head the writer
+    /// `expected`, else [`StoreError::Conflict`].
+    pub(crate) fn check_head(request: &RequestId, expected: Hash, found: Hash) -> Result<(), Self> {
+        if found == expected {
+            Ok(())
+        } else {
+            Err(StoreError::Conflict {
+                request: request.clone(),
+                expected,
+                found,
+            })
+        }
+    }
+
     /// True for [`StoreError::Conflict`]: read again and retry.
     pub fn is_conflict(&self) -> bool {
         matches!(self, StoreError::Conflict { .. })

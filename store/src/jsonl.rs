@@ -384,13 +384,7 @@ impl LogStore for JsonlStore {
         let found = inner
             .verified(request)?
             .map_or(Hash::GENESIS, RequestLog::head);
-        if found != expected_head {
-            return Err(StoreError::Conflict {
-                request: request.clone(),
-                expected: expected_head,
-                found,
-            });
-        }
+        StoreError::check_head(request, expected_head, found)?;
         let mut log = inner
             .logs
             .remove(request)

@@ -285,13 +285,7 @@ fn append_in(
     event: RequestEvent,
 ) -> Result<(Entry, RequestLog), StoreError> {
     let found = head_of(&inner.conn, request)?;
-    if found != expected_head {
-        return Err(StoreError::Conflict {
-            request: request.clone(),
-            expected: expected_head,
-            found,
-        });
-    }
+    StoreError::check_head(request, expected_head, found)?;
     let mut log = inner.log(file, request, found)?;
     let entry = match log.append(at, event) {
         Ok(entry) => entry.clone(),

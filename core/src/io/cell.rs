@@ -40,6 +40,18 @@ pub fn too_long(text: &str) -> Option<usize> {
     (n > MAX_TEXT_CHARS).then_some(n)
 }
 
+/// The Chinese and English messages for a text of `n` characters in the
+/// field whose human name is `zh_field` / `en_field`: one wording for the
+/// CSV reader and [`Dataset::validate`].
+///
+/// [`Dataset::validate`]: crate::dataset::Dataset::validate
+pub(crate) fn too_long_messages(zh_field: &str, en_field: &str, n: usize) -> (String, String) {
+    (
+        format!("{zh_field}长 {n} 个字符，最多 {MAX_TEXT_CHARS} 个"),
+        format!("`{en_field}` is {n} characters long; at most {MAX_TEXT_CHARS} are allowed"),
+    )
+}
+
 /// The items of a `|`-separated list cell; an empty cell has none.
 ///
 /// ```

@@ -449,18 +449,10 @@ impl<'a> Row<'a> {
     fn text(&mut self, i: usize, required: bool) -> Option<String> {
         let v = self.cell(i, required)?;
         if let Some(n) = cell::too_long(v) {
-            {
-                let name = self.name(i);
-                self.fail(
-                    Code::FieldTooLong,
-                    i,
-                    format!("{name} 长 {n} 个字符，最多 {MAX_TEXT_CHARS} 个"),
-                    format!(
-                        "`{name}` is {n} characters long; at most {MAX_TEXT_CHARS} are allowed"
-                    ),
-                );
-                return None;
-            }
+            let name = self.name(i);
+            let (zh, en) = cell::too_long_messages(&format!("{name} "), name, n);
+            self.fail(Code::FieldTooLong, i, zh, en);
+            return None;
         }
         Some(v.to_string())
     }

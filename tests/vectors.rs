@@ -140,6 +140,28 @@ fn run(op: &str, input: &Value) -> Value {
             json!(m)
         }
         "compliance" => compliance_vector(input),
+        "request_signals" => {
+            let cadre: CadreId =
+                serde_json::from_value(input["cadre_id"].clone()).expect("cadre id");
+            let signals = minqing::due::request_signals(
+                &dataset(input),
+                &cadre,
+                datetime(&input["now"]),
+                &minqing::case::CasePolicy::default(),
+            )
+            .expect("a cadre of the data set");
+            let signals: Vec<Value> = signals
+                .iter()
+                .map(|s| {
+                    for r in &s.reasons {
+                        assert!(!r.message.zh.is_empty() && !r.message.en.is_empty());
+                    }
+                    json!({"household_id": s.household_id, "light": s.light,
+                           "reasons": s.reasons.iter().map(|r| json!(r.kind)).collect::<Vec<_>>()})
+                })
+                .collect();
+            json!({ "signals": signals })
+        }
         "station_presence" => presence_vector(input),
         "due_list" => {
             let mut opts = minqing::due::DueOptions::new();
@@ -267,17 +289,70 @@ fn vector_policy(p: &Value) -> Policy {
     minqing::cadence::presets::by_name_with(name, over).expect("a preset with overrides")
 }
 
-fn compliance_vector(input: &Value) -> Value {
-    use minqing::compliance::{Accountability, compliance_of_dataset};
+fn compliance_args(
+    input: &Value,
+) -> (
+    Dataset,
+    minqing::cadence::Policy,
+    Window,
+    minqing::compliance::Accountability,
+) {
     let ds = dataset(input);
     let policy = vector_policy(&input["policy"]);
     let window: Window = serde_json::from_value(input["window"].clone()).expect("a window");
-    let acc: Accountability = input
+    let acc = input
         .get("accountability")
         .map(|a| serde_json::from_value(a.clone()).expect("accountability"))
         .unwrap_or_default();
-    let r = compliance_of_dataset(&ds, &policy, window).expect("compliance");
+    (ds, policy, window, acc)
+}
+
+fn compliance_vector(input: &Value) -> Value {
+    let (ds, policy, window, acc) = compliance_args(input);
+    let r = minqing::compliance::compliance_of_dataset(&ds, &policy, window).expect("compliance");
     let hs = minqing::compliance::HouseholdColumns::from_households(&ds.households);
+    let cadres = r.by_cadre(&hs, &ds.assignments, acc);
+    compliance_json(&r, &hs, &policy, cadres)
+}
+
+/// The same vector through the fast path: the data set written as CSV
+/// (households, visits, events, assignments) and read back by
+/// `minqing::io::fast`, which must give the same output.
+fn compliance_fast_vector(input: &Value) -> Value {
+    use minqing::io::fast::{ComplianceFiles, read_compliance_csv};
+    let (ds, policy, window, acc) = compliance_args(input);
+    let mut buf: [Vec<u8>; 4] = Default::default();
+    minqing::io::write_households(&mut buf[0], &ds.households).expect("written");
+    minqing::io::write_visits(&mut buf[1], &ds.visits).expect("written");
+    minqing::io::write_events(&mut buf[2], &ds.events).expect("written");
+    minqing::io::write_assignments(&mut buf[3], &ds.assignments).expect("written");
+    let files = ComplianceFiles {
+        households: &buf[0][..],
+        visits: &buf[1][..],
+        events: Some(&buf[2][..]),
+        assignments: Some(&buf[3][..]),
+        expected_visits: 0,
+    };
+    let names = [
+        "households.csv",
+        "visits.csv",
+        "events.csv",
+        "assignments.csv",
+    ];
+    let t = read_compliance_csv(files, window, 100, names).expect("the tables load");
+    let bad: Vec<_> = t.all_problems().filter(|p| p.is_error()).collect();
+    assert!(bad.is_empty(), "{bad:?}");
+    let r = t.compliance(&policy, window).expect("compliance");
+    let cadres = t.by_cadre(&r, acc).expect("assignments were given");
+    compliance_json(&r, &t.households.households, &policy, cadres)
+}
+
+fn compliance_json(
+    r: &minqing::compliance::ComplianceReport,
+    hs: &minqing::compliance::HouseholdColumns,
+    policy: &minqing::cadence::Policy,
+    cadres: Vec<minqing::compliance::CadreCompliance>,
+) -> Value {
     let hid = |h: u32| hs.id(h).to_string();
     let period_rule = |r: u16| policy.rules[r as usize].name.clone();
     let rules: Vec<Value> = r
@@ -339,7 +414,7 @@ fn compliance_vector(input: &Value) -> Value {
         "triggered": triggered,
         "round_visits": round_visits,
         "rounds": rounds,
-        "cadres": r.by_cadre(&hs, &ds.assignments, acc),
+        "cadres": cadres,
     })
 }
 
@@ -424,13 +499,19 @@ fn every_vector_gives_its_expected_output() {
             v["description"].as_str().is_some_and(|d| !d.is_empty()),
             "{name}: describe the case"
         );
-        let got = run(v["operation"].as_str().expect("operation"), &v["input"]);
-        if got != v["expected"] {
-            failures.push(format!(
-                "{name}:\n  expected {}\n  got      {}",
-                serde_json::to_string_pretty(&v["expected"]).unwrap(),
-                serde_json::to_string_pretty(&got).unwrap()
-            ));
+        let op = v["operation"].as_str().expect("operation");
+        let mut got = vec![("", run(op, &v["input"]))];
+        if op == "compliance" {
+            got.push((" (fast path)", compliance_fast_vector(&v["input"])));
+        }
+        for (path, got) in got {
+            if got != v["expected"] {
+                failures.push(format!(
+                    "{name}{path}:\n  expected {}\n  got      {}",
+                    serde_json::to_string_pretty(&v["expected"]).unwrap(),
+                    serde_json::to_string_pretty(&got).unwrap()
+                ));
+            }
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

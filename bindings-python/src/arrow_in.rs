@@ -19,6 +19,7 @@ use minqing::assign::Assignment;
 use minqing::cadre::{Cadre, Duty, DutySpan, DutyStatus, Rank, Team, TeamKind};
 use minqing::case::{Entry, RequestEvent, RequestLog as CoreLog};
 use minqing::dataset::Dataset;
+use minqing::event::{EventKind, HouseholdEvent};
 use minqing::household::{Household, Residency, Tag, check_tag};
 use minqing::id::{CadreId, HouseholdId, IdError, RequestId, TeamId, UnitId};
 use minqing::io::columnar::{
@@ -39,6 +40,7 @@ pub(crate) struct Tables {
     pub duty: Option<Vec<RecordBatch>>,
     pub assignments: Option<Vec<RecordBatch>>,
     pub visits: Option<Vec<RecordBatch>>,
+    pub events: Option<Vec<RecordBatch>>,
 }
 
 /// What a column must hold; it decides which Arrow types are accepted.
@@ -863,6 +865,82 @@ pub(crate) fn request_logs(batches: &[RecordBatch]) -> (Vec<CoreLog>, Report) {
     (logs, report)
 }
 
+/// The rows of an assignments table: `household_id`, `cadre_id`, `from`
+/// required, `to` optional (the columns of assignments.csv).
+fn read_assignments(batches: Option<&[RecordBatch]>, r: &mut Report) -> Vec<Assignment> {
+    use Want::*;
+    read(
+        "assignments",
+        batches,
+        &[
+            ("household_id", Text, true),
+            ("cadre_id", Text, true),
+            ("from", Date, true),
+            ("to", Date, false),
+        ],
+        r,
+        |row| {
+            let household = row.id::<HouseholdId>(0, true);
+            let cadre = row.id::<CadreId>(1, true);
+            let from = row.date(2, true);
+            let to = row.date(3, false);
+            Some(Assignment {
+                household: household?,
+                cadre: cadre?,
+                from: from?,
+                to,
+            })
+        },
+    )
+}
+
+/// The rows of a household events table: `household_id`, `date`, `kind`,
+/// all required (the columns of events.csv; `kind` under
+/// [`minqing::io::cell::event_kind`]).
+fn read_events(batches: Option<&[RecordBatch]>, r: &mut Report) -> Vec<HouseholdEvent> {
+    use Want::*;
+    let known: Vec<&str> = EventKind::KNOWN
+        .iter()
+        .map(EventKind::as_str)
+        .chain(["any other word"])
+        .collect();
+    read(
+        "events",
+        batches,
+        &[
+            ("household_id", Text, true),
+            ("date", Date, true),
+            ("kind", Text, true),
+        ],
+        r,
+        |row| {
+            let household = row.id::<HouseholdId>(0, true);
+            let date = row.date(1, true);
+            let kind = row.word(2, true, minqing::io::cell::event_kind, &known);
+            Some(HouseholdEvent {
+                household: household?,
+                date: date?,
+                kind: kind?,
+            })
+        },
+    )
+}
+
+/// The assignments of an Arrow table, and the problems of its bad rows.
+pub(crate) fn assignments(batches: &[RecordBatch]) -> (Vec<Assignment>, Report) {
+    let mut report = Report::new();
+    let records = read_assignments(Some(batches), &mut report);
+    (records, report)
+}
+
+/// The household events of an Arrow table, and the problems of its bad
+/// rows.
+pub(crate) fn events(batches: &[RecordBatch]) -> (Vec<HouseholdEvent>, Report) {
+    let mut report = Report::new();
+    let records = read_events(Some(batches), &mut report);
+    (records, report)
+}
+
 /// Converts the tables to a [`Dataset`], or returns every problem found.
 pub(crate) fn to_dataset(t: &Tables) -> Result<Dataset, Report> {
     use Want::*;
@@ -1038,29 +1116,8 @@ pub(crate) fn to_dataset(t: &Tables) -> Result<Dataset, Report> {
         },
     );
 
-    ds.assignments = read(
-        "assignments",
-        t.assignments.as_deref(),
-        &[
-            ("household_id", Text, true),
-            ("cadre_id", Text, true),
-            ("from", Date, true),
-            ("to", Date, false),
-        ],
-        r,
-        |row| {
-            let household = row.id::<HouseholdId>(0, true);
-            let cadre = row.id::<CadreId>(1, true);
-            let from = row.date(2, true);
-            let to = row.date(3, false);
-            Some(Assignment {
-                household: household?,
-                cadre: cadre?,
-                from: from?,
-                to,
-            })
-        },
-    );
+    ds.assignments = read_assignments(t.assignments.as_deref(), r);
+    ds.events = read_events(t.events.as_deref(), r);
 
     ds.visits = read(
         "visits",

@@ -3,7 +3,6 @@
 //! refers to, and the entries that compute it (`compliance_csv`,
 //! `compliance_arrow`, `Dataset.compliance`).
 
-use std::fs::File;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -17,11 +16,12 @@ use minqing::assign::Assignment;
 use minqing::cadence::{Policy, presets};
 use minqing::calendar::Window;
 use minqing::compliance::{
-    Accountability, ComplianceReport, HouseholdColumns, compliance, compliance_of_dataset,
+    Accountability, ComplianceError, ComplianceReport, HouseholdColumns, compliance_of_dataset,
 };
 use minqing::dataset::Dataset as CoreDataset;
-use minqing::io::columnar::{LoadOptions, RowCounts, read_households, read_visits};
-use minqing::problem::{Code, Location, Problem as CoreProblem, Report};
+use minqing::io::columnar::{LoadOptions, RowCounts};
+use minqing::io::fast::{ComplianceTables, read_compliance_dir};
+use minqing::problem::{Location, Report};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -39,6 +39,8 @@ use crate::problem::Problem;
 struct Skipped {
     households: Option<RowCounts>,
     visits: Option<RowCounts>,
+    /// Household events naming a household the table does not have.
+    events_unknown_household: Option<u64>,
 }
 
 /// Visit compliance of a policy over a window (四定三到 and other
@@ -64,7 +66,9 @@ pub struct Compliance {
     policy: Policy,
     accountability: Accountability,
     households: HouseholdColumns,
-    assignments: Vec<Assignment>,
+    /// `None` when the result was read without assignments: then
+    /// per-cadre figures are refused (`compliance.no_assignments`).
+    assignments: Option<Vec<Assignment>>,
     skipped: Skipped,
     problems: Report,
 }
@@ -297,17 +301,24 @@ impl Compliance {
     /// event visit and round visit is charged to the cadre assigned on its
     /// last day (``"last_day"``) or first day (``"first_day"``); ``None``
     /// takes the ``accountability`` the result was computed with. Needs the
-    /// assignments: only a result of ``Dataset.compliance`` has them.
+    /// assignments: a result of ``compliance_csv`` without assignments.csv
+    /// or of ``compliance_arrow`` without ``assignments`` raises
+    /// ``InputError`` (``compliance.no_assignments``).
     #[pyo3(signature = (*, charge_on=None))]
     fn by_cadre(&self, py: Python<'_>, charge_on: Option<&str>) -> PyResult<Table> {
         let rule = match charge_on {
             Some(w) => accountability_arg(py, w)?,
             None => self.accountability,
         };
+        let Some(assignments) = self.assignments.as_deref() else {
+            return Err(Failure::input(
+                &ComplianceError::NoAssignments,
+                Location::default().with_field("assignments"),
+            )
+            .into_pyerr(py));
+        };
         Ok(py.detach(|| {
-            let cs = self
-                .report
-                .by_cadre(&self.households, &self.assignments, rule);
+            let cs = self.report.by_cadre(&self.households, assignments, rule);
             table(
                 vec![
                     Field::new("cadre_id", DataType::Utf8, false),
@@ -536,8 +547,10 @@ impl Compliance {
 
     /// Rows skipped while loading, by file (``households``, ``visits``):
     /// ``rows``, ``kept``, ``skipped``, ``outside_window``,
-    /// ``unknown_household``, ``duplicate``, ``bad``. Empty when the input
-    /// was not read from files.
+    /// ``unknown_household``, ``duplicate``, ``bad``; and ``events``:
+    /// ``unknown_household``, the household events of households the table
+    /// does not have (not judged). Empty when the input was not read from
+    /// files or tables (``Dataset.compliance``: see ``Dataset.validate``).
     #[getter]
     fn skipped<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
@@ -546,6 +559,11 @@ impl Compliance {
         }
         if let Some(c) = &self.skipped.visits {
             d.set_item("visits", counts_dict(py, c)?)?;
+        }
+        if let Some(n) = self.skipped.events_unknown_household {
+            let e = PyDict::new(py);
+            e.set_item("unknown_household", n)?;
+            d.set_item("events", e)?;
         }
         Ok(d)
     }
@@ -601,8 +619,9 @@ pub(crate) fn window(start: NaiveDate, end: NaiveDate) -> PyResult<Window> {
     })
 }
 
-fn compliance_error(e: minqing::compliance::ComplianceError) -> PyErr {
-    PyValueError::new_err(e.to_string())
+/// A compliance refusal: the policy could not be run.
+fn compliance_error(e: ComplianceError) -> Failure {
+    Failure::input(&e, Location::default().with_field("policy"))
 }
 
 /// Compliance of a whole data set (its households, visits and, for
@@ -625,40 +644,30 @@ pub(crate) fn of_dataset(
             policy,
             accountability,
             households: HouseholdColumns::from_households(&ds.households),
-            assignments: ds.assignments.clone(),
+            assignments: Some(ds.assignments.clone()),
             skipped: Skipped::default(),
             problems: Report::new(),
         })
     })
     .map_err(compliance_error)
+    .or_raise(py)
 }
 
-fn io_failure(path: &std::path::Path, e: std::io::Error) -> Failure {
-    let code = if e.kind() == std::io::ErrorKind::NotFound {
-        Code::InputMissingFile
-    } else {
-        Code::InputIo
-    };
-    Failure::Parse(
-        std::iter::once(CoreProblem::new(
-            code,
-            Location::file(path.display().to_string()),
-            format!("无法打开文件：{e}"),
-            format!("cannot open the file: {e}"),
-        ))
-        .collect(),
-    )
-}
-
-/// Compliance read straight from ``IN_DIR/households.csv`` and
-/// ``IN_DIR/visits.csv`` (the columns of the benchmark workload:
+/// Compliance read straight from the folder ``in_dir``: ``households.csv``
+/// and ``visits.csv`` (the columns of the benchmark workload:
 /// ``household_id,village_id,residency,tags`` and
 /// ``household_id,cadre_id,at,mode``) through the core's fast columnar
-/// loader, then computed on every core. The GIL is released throughout.
+/// loader, and, when they are there, ``events.csv`` (household events:
+/// event rules such as a hospitalisation visit) and ``assignments.csv``
+/// (for ``cadres``/``by_cadre``). The report is the one
+/// ``Dataset.compliance`` gives on the same data. Computed on every core,
+/// the GIL released throughout.
 ///
 /// Rows that cannot be used are skipped and counted (``.skipped``), the
 /// first problems kept with their lines (``.problems``). Raises
-/// ``ParseError`` when a file is missing or its header lacks a column.
+/// ``ParseError`` when households.csv or visits.csv is missing or its
+/// header lacks a column; per-cadre figures without assignments.csv raise
+/// ``InputError``.
 ///
 /// >>> import datetime, minqing, pathlib, tempfile
 /// >>> d = pathlib.Path(tempfile.mkdtemp())
@@ -669,46 +678,22 @@ fn io_failure(path: &std::path::Path, e: std::io::Error) -> Failure {
 /// >>> (c.required, c.met, c.skipped["visits"]["unknown_household"])
 /// (2, 1, 1)
 #[pyfunction]
-#[pyo3(signature = (in_dir, *, start, end, policy=None))]
+#[pyo3(signature = (in_dir, *, start, end, policy=None, max_problems=100))]
 pub fn compliance_csv(
     py: Python<'_>,
     in_dir: PathBuf,
     start: NaiveDate,
     end: NaiveDate,
     policy: Option<&Bound<'_, PyAny>>,
+    max_problems: usize,
 ) -> PyResult<Compliance> {
     let policy = policy_arg(policy, presets::four_fixed_three_arrivals)?;
     let window = window(start, end)?;
-    let result: Result<Result<Compliance, Failure>, minqing::compliance::ComplianceError> = py
-        .detach(|| {
-            let hpath = in_dir.join("households.csv");
-            let hfile = match File::open(&hpath) {
-                Ok(f) => f,
-                Err(e) => return Ok(Err(io_failure(&hpath, e))),
-            };
-            let hs = match read_households(hfile, &LoadOptions::new("households.csv")) {
-                Ok(hs) => hs,
-                Err(r) => return Ok(Err(Failure::Parse(r))),
-            };
-            let vpath = in_dir.join("visits.csv");
-            let (vfile, vsize) = match File::open(&vpath).and_then(|f| {
-                let n = f.metadata()?.len();
-                Ok((f, n))
-            }) {
-                Ok(x) => x,
-                Err(e) => return Ok(Err(io_failure(&vpath, e))),
-            };
-            let vopts = LoadOptions::new("visits.csv")
-                .window(window)
-                .expected_rows(vsize as usize / 34);
-            let vs = match read_visits(vfile, &hs.index, &vopts) {
-                Ok(vs) => vs,
-                Err(r) => return Ok(Err(Failure::Parse(r))),
-            };
-            let report = compliance(&hs.households, &vs.visits, &policy, window)?;
-            Ok(Ok(loaded(report, policy, hs, vs)))
-        });
-    result.map_err(compliance_error)?.or_raise(py)
+    py.detach(|| {
+        let tables = read_compliance_dir(&in_dir, window, max_problems).map_err(Failure::Parse)?;
+        loaded(tables, policy, window)
+    })
+    .or_raise(py)
 }
 
 /// Compliance of households and visits given as Arrow tables (pyarrow,
@@ -736,7 +721,7 @@ pub fn compliance_csv(
 /// >>> [(p.code, p.location.path, p.location.field) for p in c.problems]
 /// [('field.bad_value', 'households[1]', 'residency')]
 #[pyfunction]
-#[pyo3(signature = (households, visits, *, start, end, policy=None, max_problems=100))]
+#[pyo3(signature = (households, visits, *, start, end, policy=None, max_problems=100, events=None, assignments=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn compliance_arrow(
     py: Python<'_>,
@@ -746,48 +731,56 @@ pub fn compliance_arrow(
     end: NaiveDate,
     policy: Option<&Bound<'_, PyAny>>,
     max_problems: usize,
+    events: Option<AnyRecordBatch>,
+    assignments: Option<AnyRecordBatch>,
 ) -> PyResult<Compliance> {
     let policy = policy_arg(policy, presets::four_fixed_three_arrivals)?;
     let window = window(start, end)?;
     let hb = crate::dataset::batches(Some(households))?.unwrap_or_default();
     let vb = crate::dataset::batches(Some(visits))?.unwrap_or_default();
-    let result = py.detach(|| {
+    let eb = crate::dataset::batches(events)?;
+    let ab = crate::dataset::batches(assignments)?;
+    py.detach(|| {
         let hopts = LoadOptions::new("households").max_problems(max_problems);
         let vopts = LoadOptions::new("visits")
             .window(window)
             .max_problems(max_problems);
-        let (hs, vs) = match arrow_in::compliance_columns(&hb, &vb, &hopts, &vopts) {
-            Ok(x) => x,
-            Err(r) => return Ok(Err(Failure::Parse(r))),
-        };
-        let report = compliance(&hs.households, &vs.visits, &policy, window)?;
-        Ok(Ok(loaded(report, policy, hs, vs)))
-    });
-    result.map_err(compliance_error)?.or_raise(py)
+        let (hs, vs) =
+            arrow_in::compliance_columns(&hb, &vb, &hopts, &vopts).map_err(Failure::Parse)?;
+        let mut tables = ComplianceTables::new(hs, vs);
+        if let Some(eb) = &eb {
+            let (events, report) = arrow_in::events(eb);
+            tables.problems.extend(report);
+            tables.events = events;
+        }
+        if let Some(ab) = &ab {
+            let (assignments, report) = arrow_in::assignments(ab);
+            tables.problems.extend(report);
+            tables.assignments = Some(assignments);
+        }
+        loaded(tables, policy, window)
+    })
+    .or_raise(py)
 }
 
-/// A result over loaded columns: the rows the loaders left out are
-/// counted in ``skipped`` and in the report's visit figures.
-fn loaded(
-    mut report: ComplianceReport,
-    policy: Policy,
-    hs: minqing::io::columnar::LoadedHouseholds,
-    vs: minqing::io::columnar::LoadedVisits,
-) -> Compliance {
-    report.visits_outside_window += vs.counts.outside_window;
-    report.visits_unknown_household += vs.counts.unknown_household;
-    let mut problems = hs.problems;
-    problems.extend(vs.problems);
-    Compliance {
+/// A result over loaded tables: the rows the loaders left out are counted
+/// in ``skipped`` and in the report's visit figures.
+fn loaded(tables: ComplianceTables, policy: Policy, window: Window) -> Result<Compliance, Failure> {
+    let report = tables
+        .compliance(&policy, window)
+        .map_err(compliance_error)?;
+    let problems: Report = tables.all_problems().cloned().collect();
+    Ok(Compliance {
+        skipped: Skipped {
+            households: Some(tables.households.counts),
+            visits: Some(tables.visits.counts),
+            events_unknown_household: Some(report.events_unknown_household),
+        },
         report,
         policy,
         accountability: Accountability::default(),
-        households: hs.households,
-        assignments: Vec::new(),
-        skipped: Skipped {
-            households: Some(hs.counts),
-            visits: Some(vs.counts),
-        },
+        households: tables.households.households,
+        assignments: tables.assignments,
         problems,
-    }
+    })
 }

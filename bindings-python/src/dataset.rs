@@ -127,7 +127,9 @@ impl Dataset {
     /// (``household_id``, ``village_id``, ``residency``, ...); cells may be
     /// typed (dates, timestamps, integers, booleans, lists of strings) or
     /// text. Timestamps without a time zone are China Standard Time; those
-    /// with one are converted to it. Extra columns are ignored.
+    /// with one are converted to it. Extra columns are ignored. ``events``
+    /// is the household events table (``household_id``, ``date``,
+    /// ``kind``), as events.csv.
     ///
     /// Raises ``ParseError`` listing every missing column and bad cell,
     /// each located by table, 0-based row (``path="visits[3]"``) and column
@@ -142,7 +144,7 @@ impl Dataset {
     /// >>> ds.counts["households"]
     /// 1
     #[staticmethod]
-    #[pyo3(signature = (*, units=None, households=None, cadres=None, teams=None, duty=None, assignments=None, visits=None))]
+    #[pyo3(signature = (*, units=None, households=None, cadres=None, teams=None, duty=None, assignments=None, visits=None, events=None))]
     #[allow(clippy::too_many_arguments)]
     fn from_arrow(
         py: Python<'_>,
@@ -153,6 +155,7 @@ impl Dataset {
         duty: Option<AnyRecordBatch>,
         assignments: Option<AnyRecordBatch>,
         visits: Option<AnyRecordBatch>,
+        events: Option<AnyRecordBatch>,
     ) -> PyResult<Self> {
         let tables = Tables {
             units: batches(units)?,
@@ -162,6 +165,7 @@ impl Dataset {
             duty: batches(duty)?,
             assignments: batches(assignments)?,
             visits: batches(visits)?,
+            events: batches(events)?,
         };
         py.detach(|| arrow_in::to_dataset(&tables))
             .map(Dataset)
@@ -179,6 +183,25 @@ impl Dataset {
     /// 'minqing/1'
     fn to_json(&self, py: Python<'_>) -> String {
         py.detach(|| minqing::io::to_json_string(&self.0))
+    }
+
+    /// Writes the data set as CSV files into folder ``path`` (created when
+    /// needed; the files there are replaced): ``units.csv``,
+    /// ``households.csv``, ``cadres.csv``, ``assignments.csv``,
+    /// ``visits.csv``, ``events.csv``, which ``read_csv_dir`` and
+    /// ``compliance_csv`` read. Teams, duty spans and requests have no CSV
+    /// file: keep them with ``to_json``. Raises ``OSError`` when a file
+    /// cannot be written.
+    ///
+    /// >>> import pathlib, tempfile
+    /// >>> d = pathlib.Path(tempfile.mkdtemp())
+    /// >>> minqing.Dataset.from_json('{"schema": "minqing/1", "households": '
+    /// ...     '[{"household_id": "H1", "village_id": "V1", "residency": "away"}]}').write_csv(d)
+    /// >>> (d / "households.csv").read_text().splitlines()[1]
+    /// 'H1,V1,away,,,,,,'
+    fn write_csv(&self, py: Python<'_>, path: std::path::PathBuf) -> PyResult<()> {
+        py.detach(|| minqing::io::write_csv_dir(&path, &self.0))
+            .map_err(pyo3::PyErr::from)
     }
 
     /// How many records of each kind, by collection name.

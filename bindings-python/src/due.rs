@@ -11,6 +11,7 @@ use minqing::case::CasePolicy;
 use minqing::due::{DueBook, DueList as CoreDueList, DueOptions, SignalLight};
 use minqing::ical::{IcalOptions, due_calendar};
 use minqing::id::{CadreId, HouseholdId};
+use minqing::problem::Location;
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 use serde_json::{Value, json};
@@ -18,6 +19,7 @@ use serde_json::{Value, json};
 use crate::arrow_out::Table;
 use crate::convert::{Col, date_arg, datetime_arg, rows_table, to_py, with_overrides};
 use crate::dataset::Dataset;
+use crate::errors::Failure;
 use crate::policy::{PresenceRule, policy_arg};
 use crate::requests::{bad_id, core_logs};
 
@@ -367,6 +369,41 @@ pub fn due_list(
         };
         book.due_list(&cadre, today, &opts)
     })))
+}
+
+/// The request signals at ``now`` (a ``datetime.datetime`` or ISO text) of
+/// the households on cadre ``cadre_id``'s due list of that day, in
+/// household-ID order: the due list's coverage rule, so on a handover day
+/// a household is the new cadre's only. Each a dict as ``request_signal``
+/// gives (``household_id``, ``light``, ``reasons``); requests are the data
+/// set's; ``policy`` overrides fields of the seeds' request policy. Raises
+/// ``InputError`` (``field.bad_id``) when the data set has no such cadre.
+///
+/// >>> ds = minqing.Dataset.from_json('''{"schema": "minqing/1",
+/// ...   "households": [{"household_id": "H1", "village_id": "V1", "residency": "resident"}],
+/// ...   "cadres": [{"cadre_id": "C1", "name": "甲"}],
+/// ...   "assignments": [{"household_id": "H1", "cadre_id": "C1", "from": "2024-01-01"}]}''')
+/// >>> [(s["household_id"], s["light"]) for s in minqing.request_signals(ds, "C1", datetime.datetime(2024, 6, 1, 9, 0))]
+/// [('H1', 'green')]
+#[pyfunction]
+#[pyo3(signature = (dataset, cadre_id, now, *, policy=None))]
+pub fn request_signals<'py>(
+    py: Python<'py>,
+    dataset: &Dataset,
+    cadre_id: &str,
+    now: &Bound<'py, PyAny>,
+    policy: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let now: NaiveDateTime = datetime_arg(now, "now")?;
+    let cadre = cadre_arg(py, cadre_id)?;
+    let policy = with_overrides(py, CasePolicy::default(), policy, "policy")?;
+    let ds = &dataset.0;
+    let signals = py
+        .detach(|| minqing::due::request_signals(ds, &cadre, now, &policy))
+        .map_err(|e| {
+            Failure::input(&e, Location::default().with_field("cadre_id")).into_pyerr(py)
+        })?;
+    to_py(py, &signals)
 }
 
 /// The request-based signal of household ``household_id`` at ``now``: red

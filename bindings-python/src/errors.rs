@@ -5,17 +5,19 @@
 //! minqing.Error                 every error minqing raises
 //! ├── minqing.ValidationError   a data set breaks the rules (Dataset.validate)
 //! ├── minqing.ParseError        input could not be read (JSON, Arrow cells)
-//! └── minqing.TransitionError   a request event not allowed in its state
+//! ├── minqing.TransitionError   a request event not allowed in its state
+//! └── minqing.InputError        an argument the core refuses (also a ValueError)
 //! ```
 //!
 //! Each exception carries `.code` (the stable code of its first error, such
 //! as `"field.bad_date"`) and `.problems` (every [`Problem`], errors and
 //! warnings, in the order found), so that a notebook can show every bad row.
 
-use minqing::problem::{Code, Location, Problem as CoreProblem, Report};
-use pyo3::exceptions::PyException;
+use minqing::problem::{Code, CodedError, Location, Problem as CoreProblem, Report};
+use pyo3::exceptions::{PyException, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::PyList;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyList, PyTuple, PyType};
 
 use crate::problem::Problem;
 
@@ -50,6 +52,36 @@ pyo3::create_exception!(
     "A request event that is not allowed in the request's current state; nothing was appended."
 );
 
+static INPUT_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+
+/// `minqing.InputError`: an argument the core refuses (a policy it cannot
+/// run, a table it needs and was not given). A subclass of both
+/// `minqing.Error` and `ValueError`, so that code catching `ValueError`
+/// keeps working; made at import, as a class with two bases cannot be
+/// declared by `create_exception!`.
+pub(crate) fn input_error(py: Python<'_>) -> PyResult<Bound<'_, PyType>> {
+    INPUT_ERROR
+        .get_or_try_init(py, || {
+            let bases = PyTuple::new(
+                py,
+                [py.get_type::<Error>(), py.get_type::<PyValueError>()],
+            )?;
+            let attrs = PyDict::new(py);
+            attrs.set_item("__module__", "minqing")?;
+            attrs.set_item(
+                "__doc__",
+                "An argument minqing refuses: a policy it cannot run, a table it needs and was \
+                 not given. Also a ValueError.\n\n`.code` and `.problems` as on every minqing.Error.",
+            )?;
+            let t = py
+                .get_type::<PyType>()
+                .call1(("InputError", bases, attrs))?
+                .cast_into::<PyType>()?;
+            Ok(t.unbind())
+        })
+        .map(|t| t.bind(py).clone())
+}
+
 /// What went wrong in the core, sorted by the exception it becomes. Every
 /// fallible binding function returns `Result<T, Failure>` (or a `PyErr`
 /// built by [`Failure::into_pyerr`]), so the mapping lives here only.
@@ -61,6 +93,9 @@ pub(crate) enum Failure {
     Validation(Report),
     /// A request event was refused (`minqing::case::CaseError`).
     Transition(Report),
+    /// An argument the core refuses (a [`CodedError`] such as
+    /// `ComplianceError`).
+    Input(Report),
 }
 
 impl Failure {
@@ -69,9 +104,17 @@ impl Failure {
         Failure::Parse(std::iter::once(CoreProblem::new(code, location, zh, en)).collect())
     }
 
+    /// A core error refusing an argument, located at `location`.
+    pub(crate) fn input(e: &impl CodedError, location: Location) -> Self {
+        Failure::Input(std::iter::once(e.to_problem(location)).collect())
+    }
+
     fn report(&self) -> &Report {
         match self {
-            Failure::Parse(r) | Failure::Validation(r) | Failure::Transition(r) => r,
+            Failure::Parse(r)
+            | Failure::Validation(r)
+            | Failure::Transition(r)
+            | Failure::Input(r) => r,
         }
     }
 
@@ -96,6 +139,10 @@ impl Failure {
             Failure::Parse(_) => ParseError::new_err(message),
             Failure::Validation(_) => ValidationError::new_err(message),
             Failure::Transition(_) => TransitionError::new_err(message),
+            Failure::Input(_) => match input_error(py) {
+                Ok(t) => PyErr::from_type(t, message),
+                Err(e) => return e,
+            },
         };
         if let Err(e) = attach(py, &err, code, self.report()) {
             return e;
@@ -158,6 +205,7 @@ mod tests {
                 (Failure::Parse(report()), "ParseError"),
                 (Failure::Validation(report()), "ValidationError"),
                 (Failure::Transition(report()), "TransitionError"),
+                (Failure::Input(report()), "InputError"),
             ];
             for (failure, name) in cases {
                 let err = failure.into_pyerr(py);
@@ -169,6 +217,9 @@ mod tests {
                 let problems = value.getattr("problems").unwrap();
                 assert_eq!(problems.len().unwrap(), 2);
                 assert!(err.to_string().contains("visits[2]"), "{err}");
+                if name == "InputError" {
+                    assert!(err.is_instance_of::<PyValueError>(py), "also a ValueError");
+                }
             }
         });
     }

@@ -47,7 +47,7 @@ mod _minqing {
     #[pymodule_export]
     use crate::dataset::{Dataset, read_csv_dir};
     #[pymodule_export]
-    use crate::due::{DueList, due_list, ical, request_signal};
+    use crate::due::{DueList, due_list, ical, request_signal, request_signals};
     #[pymodule_export]
     use crate::errors::{Error, ParseError, TransitionError, ValidationError};
     #[pymodule_export]
@@ -61,6 +61,14 @@ mod _minqing {
         RequestLog, escalations_due, intake_ledgers, ledger_and_lists, meetings_due,
         open_requests_for_cadre, request_metrics, request_metrics_table, requests_from_arrow,
     };
+
+    /// Adds what cannot be exported by declaration: `InputError`, a class
+    /// with two bases.
+    #[pymodule_init]
+    fn init(m: &pyo3::Bound<'_, pyo3::types::PyModule>) -> pyo3::PyResult<()> {
+        use pyo3::types::PyModuleMethods;
+        m.add("InputError", crate::errors::input_error(m.py())?)
+    }
 
     /// The version of the binding (the workspace version).
     #[allow(non_upper_case_globals)]

@@ -197,3 +197,81 @@ def test_compliance_arrow_missing_column_is_an_error():
                                  start=datetime.date(2024, 1, 1), end=datetime.date(2024, 1, 31))
     assert e.value.code == "csv.missing_column"
     assert e.value.problems[0].location.field == "residency"
+
+
+# ----- one contract: the fast paths read events and assignments -----
+
+GRID_FILES = {
+    "households.csv": "household_id,village_id,residency,tags\nH1,V1,away,\nH2,V1,away,\n",
+    "visits.csv": "household_id,cadre_id,at,mode\nH1,A,2024-03-02T10:00,in_person\n",
+    # H1 is admitted on 02-27: a visit in person is due within 7 days
+    # (grid 1+X); H9 is not in the household table
+    "events.csv": "household_id,date,kind\nH1,2024-02-27,hospitalisation\nH9,2024-02-27,funeral\n",
+    # H1 passes from A to B on 03-01
+    "assignments.csv": "household_id,cadre_id,from,to\nH1,A,2024-01-01,2024-02-29\nH1,B,2024-03-01,\n"
+                       "H2,A,2024-01-01,\n",
+}
+MARCH = dict(start=datetime.date(2024, 2, 1), end=datetime.date(2024, 3, 31), policy="grid_one_plus_x")
+
+
+def write_files(d, files):
+    for name, text in files.items():
+        (d / name).write_text(text, encoding="utf-8")
+
+
+def test_fast_paths_judge_event_rules_and_charge_cadres_as_the_dataset_does(tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.csv as pacsv
+    write_files(tmp_path, GRID_FILES)
+    by_csv = minqing.compliance_csv(tmp_path, **MARCH)
+    table = lambda n: pacsv.read_csv(tmp_path / f"{n}.csv")
+    by_arrow = minqing.compliance_arrow(table("households"), table("visits"), **MARCH,
+                                        events=table("events"), assignments=table("assignments"))
+    ds, problems = minqing.read_csv_dir(tmp_path)
+    whole = ds.compliance(**MARCH)
+    # the hospitalisation is judged on every path (it vanished on the fast ones)
+    for c in (by_csv, by_arrow, whole):
+        t = c.triggered.to_pyarrow().to_pylist()
+        assert [(r["household_id"], r["kind"], r["met"]) for r in t] == [("H1", "hospitalisation", True)]
+        assert (c.required, c.met) == (whole.required, whole.met)
+        assert c.cadres.to_pyarrow().to_pylist() == whole.cadres.to_pyarrow().to_pylist()
+    # the event of an unknown household is counted, not dropped silently
+    assert by_csv.skipped["events"] == {"unknown_household": 1}
+    assert by_arrow.skipped["events"] == {"unknown_household": 1}
+    # the event visit is charged to B, assigned on its due day
+    assert [r["cadre_id"] for r in whole.cadres.to_pyarrow().to_pylist() if r["required"]][-1] == "B"
+
+
+def test_per_cadre_figures_without_assignments_are_an_input_error(tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    files = {k: v for k, v in GRID_FILES.items() if k != "assignments.csv"}
+    write_files(tmp_path, files)
+    c = minqing.compliance_csv(tmp_path, **MARCH)
+    with pytest.raises(minqing.InputError) as e:
+        c.by_cadre()
+    assert e.value.code == "compliance.no_assignments"
+    assert isinstance(e.value, ValueError) and isinstance(e.value, minqing.Error)
+    h = pa.table({"household_id": ["H1"], "village_id": ["V1"], "residency": ["away"]})
+    v = pa.table({"household_id": ["H1"], "cadre_id": ["A"], "at": ["2024-03-02T10:00"],
+                  "mode": ["in_person"]})
+    with pytest.raises(minqing.InputError):
+        minqing.compliance_arrow(h, v, **MARCH).cadres
+
+
+def test_dataset_from_arrow_takes_household_events():
+    pa = pytest.importorskip("pyarrow")
+    doc = {"schema": "minqing/1",
+           "households": [{"household_id": "H1", "village_id": "V1", "residency": "away"}],
+           "events": [{"household_id": "H1", "date": "2024-02-27", "kind": "hospitalisation"},
+                      {"household_id": "H1", "date": "2024-03-05", "kind": "new_baby"}]}
+    ds = minqing.Dataset.from_arrow(
+        households=pa.table({"household_id": ["H1"], "village_id": ["V1"], "residency": ["away"]}),
+        events=pa.table({"household_id": ["H1", "H1"],
+                         "date": [datetime.date(2024, 2, 27), datetime.date(2024, 3, 5)],
+                         "kind": ["hospitalisation", "new_baby"]}))
+    assert ds == minqing.Dataset.from_json(json.dumps(doc))
+    with pytest.raises(minqing.ParseError) as e:
+        minqing.Dataset.from_arrow(events=pa.table({"household_id": ["H1"], "date": ["2024-02-30"],
+                                                    "kind": ["funeral"]}))
+    assert (e.value.code, e.value.problems[0].location.field) == ("field.bad_date", "date")
+

@@ -21,6 +21,7 @@ SUPPORTED_OPERATIONS = {
     "compliance",
     "station_presence",
     "due_list",
+    "request_signals",
 }
 
 # Operations that shared vectors use (or will use as other branches land)
@@ -107,12 +108,36 @@ def vector_policy(p: dict):
     return minqing.Policy.from_json(json.dumps(p))
 
 
-def run_compliance(ds, inp: dict) -> dict:
+def compliance_args(inp: dict) -> dict:
     window = inp["window"]
-    c = ds.compliance(vector_policy(inp["policy"]),
-                      start=datetime.date.fromisoformat(window["start"]),
-                      end=datetime.date.fromisoformat(window["end"]),
+    return {"policy": vector_policy(inp["policy"]),
+            "start": datetime.date.fromisoformat(window["start"]),
+            "end": datetime.date.fromisoformat(window["end"])}
+
+
+def run_compliance(ds, inp: dict) -> dict:
+    c = ds.compliance(**compliance_args(inp),
                       accountability=inp.get("accountability", "last_day"))
+    return compliance_json(c, inp)
+
+
+def fast_compliance(ds, inp: dict, tmp_path) -> dict:
+    """The same vector through both fast paths: the data set written as CSV
+    and read by ``compliance_csv``, and the same files read by pyarrow (its
+    own column types: dates, booleans, nulls) into ``compliance_arrow``.
+    Both must give the vector's output; the results are checked equal."""
+    import pyarrow.csv as pacsv
+    ds.write_csv(tmp_path)
+    by_csv = compliance_json(minqing.compliance_csv(tmp_path, **compliance_args(inp)), inp)
+    table = lambda name: pacsv.read_csv(tmp_path / f"{name}.csv")
+    c = minqing.compliance_arrow(table("households"), table("visits"), **compliance_args(inp),
+                                 events=table("events"), assignments=table("assignments"))
+    assert [p.code for p in c.problems if p.severity == "error"] == []
+    assert compliance_json(c, inp) == by_csv, "compliance_csv and compliance_arrow agree"
+    return by_csv
+
+
+def compliance_json(c, inp: dict) -> dict:
     rounds = rows(c.rounds, ("rule", "round", "selected", "visited"))
     round_villages = rows(c.round_villages, ("rule", "round", "village_id", "required", "met"))
     for r in rounds:
@@ -121,6 +146,7 @@ def run_compliance(ds, inp: dict) -> dict:
                          if (v["rule"], v["round"]) == (r["rule"], r["round"])]
     # One figure, two views: the totals are the sums of the rule rows.
     assert c.required == sum(r["required"] for r in c.rules)
+    cadres = c.by_cadre(charge_on=inp.get("accountability", "last_day"))
     return {
         "required": c.required,
         "met": c.met,
@@ -133,7 +159,7 @@ def run_compliance(ds, inp: dict) -> dict:
                                         "met", "met_on")),
         "round_visits": rows(c.round_visits, ("household_id", "rule", "round", "met", "met_on")),
         "rounds": rounds,
-        "cadres": rows(c.cadres, ("cadre_id", "required", "met")),
+        "cadres": rows(cadres, ("cadre_id", "required", "met")),
     }
 
 
@@ -195,6 +221,14 @@ def run(op: str, inp: dict) -> dict:
     ds = minqing.Dataset.from_json(json.dumps(inp["dataset"]))
     if op == "compliance":
         return run_compliance(ds, inp)
+    if op == "request_signals":
+        signals = minqing.request_signals(ds, inp["cadre_id"],
+                                          datetime.datetime.fromisoformat(inp["now"]))
+        for sig in signals:
+            assert all(r["message"]["zh"] and r["message"]["en"] for r in sig["reasons"])
+        return {"signals": [{"household_id": sig["household_id"], "light": sig["light"],
+                             "reasons": [r["kind"] for r in sig["reasons"]]}
+                            for sig in signals]}
     if op == "station_presence":
         return run_presence(ds, inp)
     if op == "due_list":
@@ -248,6 +282,20 @@ def test_vector(path):
         "bind it, or list it in PENDING_OPERATIONS with a reason"
     )
     assert run(op, v["input"]) == v["expected"]
+
+
+COMPLIANCE_VECTORS = [p for p in VECTOR_FILES
+                      if json.loads(p.read_text(encoding="utf-8"))["operation"] == "compliance"]
+
+
+@pytest.mark.parametrize("path", COMPLIANCE_VECTORS, ids=lambda p: p.stem)
+def test_compliance_vector_through_the_fast_paths(path, tmp_path):
+    """compliance_csv and compliance_arrow, given events and assignments,
+    give the report Dataset.compliance gives (the vector's)."""
+    pytest.importorskip("pyarrow")
+    v = json.loads(path.read_text(encoding="utf-8"))
+    ds = minqing.Dataset.from_json(json.dumps(v["input"]["dataset"]))
+    assert fast_compliance(ds, v["input"], tmp_path) == v["expected"]
 
 
 def test_validate_table_matches_validate_on_every_vector():

@@ -385,8 +385,9 @@ pub fn compliance_summary(
 }
 
 /// `requestSignals(doc, cadreId, now)`: the request signal light (green,
-/// yellow, red, with reasons) of each household the cadre covers on that
-/// day, from the document's `cases`.
+/// yellow, red, with reasons) of each household on the cadre's due list of
+/// that day (the due list's coverage rule: on a handover day, the new
+/// cadre's), from the document's `cases`, in household-ID order.
 ///
 /// # Errors
 /// A `MinqingError`: `json.*`, `field.bad_id` (a cadre the data set does

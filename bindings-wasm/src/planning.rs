@@ -7,10 +7,10 @@ use minqing::assign::{self, CoverageOptions, CoverageReport, QuotaTier};
 use minqing::cadence::presets;
 use minqing::cadre::LoadBounds;
 use minqing::calendar::Window;
-use minqing::case::{CasePolicy, RequestSignal, request_signal};
+use minqing::case::{CasePolicy, RequestSignal};
 use minqing::compliance::{self, Accountability, HouseholdColumns};
 use minqing::id::CadreId;
-use minqing::problem::{Code, Location, Problem, Report};
+use minqing::problem::{Code, CodedError, Location, Problem, Report};
 use serde::{Deserialize, Serialize};
 
 use crate::calls::{parse_date, parse_datetime};
@@ -178,11 +178,11 @@ pub fn compliance_summary(
     })
 }
 
-/// `requestSignals`: the request signal light ([`request_signal`], default
-/// policy) at `now` of each household the cadre covers on that day (an
-/// assignment of theirs covers it, [`minqing::assign::Assignment::covers`]),
-/// in the order of the data set's households. A stand-in for the cadre's
-/// due list of the compliance module, which merges it with the visits.
+/// `requestSignals`: the request signal light (default policy) at `now`
+/// of each household on the cadre's due list of that day
+/// ([`minqing::due::DueBook::request_signals`]: the due list's coverage
+/// rule, so on a handover day the household is the new cadre's), in
+/// household-ID order.
 ///
 /// # Errors
 /// The document cannot be read, the cadre ID is not valid or not in the
@@ -191,21 +191,8 @@ pub fn request_signals(doc: &str, cadre_id: &str, now: &str) -> Result<Vec<Reque
     let now: NaiveDateTime = parse_datetime(now, "now")?;
     let ds = read_dataset(doc)?;
     let cadre = CadreId::new(cadre_id).map_err(|_| bad_id("cadreId", "cadre", cadre_id))?;
-    if !ds.cadres.iter().any(|c| c.id == cadre) {
-        return Err(bad_id("cadreId", "cadre", cadre_id));
-    }
-    let policy = CasePolicy::default();
-    let today = now.date();
-    Ok(ds
-        .households
-        .iter()
-        .filter(|h| {
-            ds.assignments
-                .iter()
-                .any(|a| a.cadre == cadre && a.household == h.id && a.covers(today))
-        })
-        .map(|h| request_signal(&ds.cases, &h.id, &policy, now))
-        .collect())
+    minqing::due::request_signals(&ds, &cadre, now, &CasePolicy::default())
+        .map_err(|e| one(e.to_problem(Location::default().with_field("cadreId"))))
 }
 
 #[cfg(test)]
@@ -251,6 +238,40 @@ mod tests {
             err(r#"{"villageId": "V1", "cadreId": "A"}"#, "2024-03-31"),
             Code::FieldBadValue
         );
+    }
+
+    #[test]
+    fn signals_on_a_handover_day_follow_the_due_list() {
+        // H1 passes from A to B on 2024-03-01: that day it is on B's due
+        // list only, and so are its request signals (the regression: A's
+        // signals listed it too)
+        let doc = r#"{"schema": "minqing/1",
+            "households": [{"household_id": "H1", "village_id": "V1", "residency": "resident"}],
+            "cadres": [{"cadre_id": "A", "name": "甲"}, {"cadre_id": "B", "name": "乙"}],
+            "assignments": [
+                {"household_id": "H1", "cadre_id": "A", "from": "2024-01-01", "to": "2024-03-01"},
+                {"household_id": "H1", "cadre_id": "B", "from": "2024-03-01"}]}"#;
+        let at = "2024-03-01T08:00:00";
+        let ids = |c| -> Vec<String> {
+            request_signals(doc, c, at)
+                .unwrap()
+                .iter()
+                .map(|s| s.household_id.to_string())
+                .collect()
+        };
+        assert_eq!((ids("A"), ids("B")), (vec![], vec!["H1".to_string()]));
+        let ds = read_dataset(doc).unwrap();
+        let due = |c| {
+            minqing::due::due_list(
+                &ds,
+                &CadreId::new(c).unwrap(),
+                chrono::NaiveDate::from_ymd_opt(2024, 3, 1).unwrap(),
+                &minqing::due::DueOptions::new(),
+            )
+            .households
+            .len()
+        };
+        assert_eq!((due("A"), due("B")), (0, 1));
     }
 
     #[test]

@@ -229,6 +229,9 @@ export type Code =
   | "load.above_max"
   | "quota.contact_households"
   | "quota.no_population"
+  | "compliance.too_many_rules"
+  | "compliance.min_contacts_too_large"
+  | "compliance.no_assignments"
   | "event.unknown_household"
   | "event.future_date";
 

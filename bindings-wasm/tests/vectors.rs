@@ -226,11 +226,37 @@ fn run(op: &str, input: &Value) -> Option<Value> {
             }
             Some(out)
         }
+        "request_signals" => {
+            let out = binding::request_signals(input);
+            Some(json!({ "signals": signals_as_in_vectors(&out) }))
+        }
         other if PENDING_OPERATIONS.contains(&other) => None,
         other => panic!(
             "unknown operation `{other}`: add it to the binding, or to PENDING_OPERATIONS with a reason"
         ),
     }
+}
+
+/// Request signals as the vectors hold them: household, light and the
+/// kinds of the reasons (messages checked to be there, not compared).
+fn signals_as_in_vectors(signals: &Value) -> Vec<Value> {
+    signals
+        .as_array()
+        .expect("signals")
+        .iter()
+        .map(|s| {
+            let reasons = s["reasons"].as_array().expect("reasons");
+            for r in reasons {
+                assert!(r["message"]["zh"].as_str().is_some_and(|m| !m.is_empty()));
+                assert!(r["message"]["en"].as_str().is_some_and(|m| !m.is_empty()));
+            }
+            json!({
+                "household_id": s["household_id"],
+                "light": s["light"],
+                "reasons": reasons.iter().map(|r| r["kind"].clone()).collect::<Vec<_>>(),
+            })
+        })
+        .collect()
 }
 
 /// The fields `keys` of `v`, as a new object.
@@ -415,6 +441,16 @@ mod binding {
         .expect("due list");
         serde_json::to_value(l).unwrap()
     }
+
+    pub fn request_signals(input: &Value) -> Value {
+        let s = planning::request_signals(
+            &doc_text(input),
+            input["cadre_id"].as_str().expect("cadre_id"),
+            input["now"].as_str().expect("now"),
+        )
+        .expect("request signals");
+        serde_json::to_value(s).unwrap()
+    }
 }
 
 #[cfg(target_arch = "wasm32")]
@@ -581,6 +617,12 @@ mod binding {
             .expect("due list");
         assert_eq!(back(&again), list, "DuePlanner gives the same list");
         list
+    }
+
+    pub fn request_signals(input: &Value) -> Value {
+        both(input, |doc| {
+            minqing_wasm::request_signals(doc, str_arg(input, "cadre_id"), str_arg(input, "now"))
+        })
     }
 }
 

@@ -52,6 +52,62 @@ impl Assignment {
         self.from <= on && self.to.is_none_or(|to| on <= to)
     }
 
+    /// The latest first day among the household's `assignments` that cover
+    /// day `on`: the coverage rule of due lists, request signals and
+    /// per-cadre compliance. On a handover day, when the old assignment
+    /// ends and the new one starts that day, the new one holds the
+    /// household.
+    fn latest_start<'a, I>(assignments: I, on: NaiveDate) -> Option<NaiveDate>
+    where
+        I: IntoIterator<Item = &'a Assignment>,
+    {
+        assignments
+            .into_iter()
+            .filter(|a| a.covers(on))
+            .map(|a| a.from)
+            .max()
+    }
+
+    /// True when this assignment holds its household on day `on`, of the
+    /// household's `assignments` (this one among them): it covers `on` and
+    /// none covering `on` started later. Two that started the same day
+    /// (a double cover, which `Dataset::validate` reports) both hold it, so
+    /// that neither cadre's due list loses the household.
+    pub fn holds<'a, I>(&self, assignments: I, on: NaiveDate) -> bool
+    where
+        I: IntoIterator<Item = &'a Assignment>,
+    {
+        self.covers(on) && Self::latest_start(assignments, on) == Some(self.from)
+    }
+
+    /// The assignment charged for a household on day `on`, of that
+    /// household's `assignments`: of those that hold it
+    /// ([`Assignment::holds`]), the last in order.
+    ///
+    /// ```
+    /// use minqing::assign::Assignment;
+    /// use minqing::id::{CadreId, HouseholdId};
+    /// let d = |m, day| chrono::NaiveDate::from_ymd_opt(2024, m, day).unwrap();
+    /// let h = HouseholdId::new("H1")?;
+    /// let mut old = Assignment::new(h.clone(), CadreId::new("A")?, d(1, 1));
+    /// old.to = Some(d(3, 1));
+    /// let new = Assignment::new(h, CadreId::new("B")?, d(3, 1));
+    /// let both = [old, new];
+    /// let on = |day| Assignment::holding(&both, day).map(|a| a.cadre.as_str());
+    /// assert_eq!((on(d(2, 29)), on(d(3, 1)), on(d(3, 2))), (Some("A"), Some("B"), Some("B")));
+    /// assert!(!both[0].holds(&both, d(3, 1)) && both[1].holds(&both, d(3, 1)));
+    /// # Ok::<(), minqing::id::IdError>(())
+    /// ```
+    pub fn holding<'a, I>(assignments: I, on: NaiveDate) -> Option<&'a Assignment>
+    where
+        I: IntoIterator<Item = &'a Assignment>,
+        I::IntoIter: Clone,
+    {
+        let all = assignments.into_iter();
+        let latest = Self::latest_start(all.clone(), on)?;
+        all.filter(|a| a.covers(on) && a.from == latest).last()
+    }
+
     /// True when the two spans share at least one day.
     pub fn overlaps(&self, other: &Assignment) -> bool {
         let a_end = self.to.unwrap_or(NaiveDate::MAX);

@@ -694,6 +694,24 @@ pub enum ComplianceError {
     /// A rule asks for more contacts a period than can be counted.
     #[error("rule `{0}` asks for more than 65535 contacts a period / 规则要求次数过大")]
     MinContactsTooLarge(String),
+    /// Per-cadre figures were asked of data read without assignments (a
+    /// fast path given households and visits only): without them every
+    /// period would look unassigned.
+    #[error(
+        "per-cadre figures need the assignments; none were given / 未提供包联分工，无法按干部统计"
+    )]
+    NoAssignments,
+}
+
+impl crate::problem::CodedError for ComplianceError {
+    fn code(&self) -> crate::problem::Code {
+        use crate::problem::Code;
+        match self {
+            ComplianceError::TooManyRules(_) => Code::ComplianceTooManyRules,
+            ComplianceError::MinContactsTooLarge(_) => Code::ComplianceMinContactsTooLarge,
+            ComplianceError::NoAssignments => Code::ComplianceNoAssignments,
+        }
+    }
 }
 
 /// How the visits are scanned.
@@ -1247,6 +1265,7 @@ pub fn compliance_with_events(
         visits_counted: n as u64 - outside - unknown,
         visits_outside_window: outside,
         visits_unknown_household: unknown,
+        events_unknown_household: 0,
         plans,
         masks,
         registered: households.registered.clone(),
@@ -1535,6 +1554,10 @@ pub struct ComplianceReport {
     pub visits_outside_window: u64,
     /// Visits naming a household index the table does not have.
     pub visits_unknown_household: u64,
+    /// Household events naming a household the table does not have (not
+    /// judged; `Dataset::validate` reports them as
+    /// `event.unknown_household`).
+    pub events_unknown_household: u64,
     plans: Vec<RulePlan>,
     masks: Vec<u64>,
     registered: Vec<i32>,
@@ -1799,9 +1822,7 @@ impl ComplianceReport {
                         Accountability::LastDay => period.end(),
                         Accountability::FirstDay => period.start,
                     };
-                    let cadre = list
-                        .iter()
-                        .find(|a| a.covers(day))
+                    let cadre = Assignment::holding(list.iter().copied(), day)
                         .map_or("", |a| a.cadre.as_str());
                     let e = totals.entry(cadre).or_default();
                     e.0 += 1;
@@ -1823,9 +1844,7 @@ impl ComplianceReport {
                 Accountability::LastDay => last,
                 Accountability::FirstDay => first,
             };
-            let cadre = spans_of(spans_by_household, h)
-                .iter()
-                .find(|a| a.covers(day))
+            let cadre = Assignment::holding(spans_of(spans_by_household, h).iter().copied(), day)
                 .map_or("", |a| a.cadre.as_str());
             let e = totals.entry(cadre).or_default();
             e.0 += 1;
@@ -2470,10 +2489,11 @@ pub fn compliance_of_dataset(
     let hs = HouseholdColumns::from_households(&ds.households);
     let index = HouseholdIndex::new(&hs);
     let (vs, skips) = VisitColumns::from_visits(&hs, &index, &ds.visits, Some(window));
-    let (events, _) = events_to_columns(&index, &ds.events);
+    let (events, unknown_events) = events_to_columns(&index, &ds.events);
     let mut r = compliance_with_events(&hs, &vs, &events, policy, window, Execution::Parallel)?;
     r.visits_outside_window += skips.outside_window;
     r.visits_unknown_household += skips.unknown_household;
+    r.events_unknown_household += unknown_events;
     Ok(r)
 }
 
@@ -2485,6 +2505,29 @@ mod tests {
 
     fn d(m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2024, m, day).unwrap()
+    }
+
+    #[test]
+    fn a_period_ending_on_a_handover_day_is_the_new_cadres() {
+        // H1 passes from A to B on 02-29, the last day of February: both
+        // assignments cover that day, and B's (started last) answers for
+        // the month, as on the due lists; whatever order they are listed in
+        let mut hs = HouseholdColumns::new();
+        hs.push("H1", "V1", Residency::Away, [], None);
+        let vs = VisitColumns::new();
+        let w = Window::new(d(2, 1), d(2, 29)).unwrap();
+        let r = compliance(&hs, &vs, &presets::four_fixed_three_arrivals(), w).unwrap();
+        let h = HouseholdId::new("H1").unwrap();
+        let mut old = Assignment::new(h.clone(), CadreId::new("A").unwrap(), d(1, 1));
+        old.to = Some(d(2, 29));
+        let new = Assignment::new(h, CadreId::new("B").unwrap(), d(2, 29));
+        for asg in [[old.clone(), new.clone()], [new, old]] {
+            let by = r.by_cadre(&hs, &asg, Accountability::LastDay);
+            let ids: Vec<&str> = by.iter().map(|c| c.cadre_id.as_str()).collect();
+            assert_eq!(ids, ["B"]);
+            let first = r.by_cadre(&hs, &asg, Accountability::FirstDay);
+            assert_eq!(first[0].cadre_id, "A");
+        }
     }
 
     #[test]

@@ -150,7 +150,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{NaiveDate, NaiveTime};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde::{Deserialize, Serialize};
 
 use std::collections::BTreeSet;
@@ -159,7 +159,9 @@ use crate::assign::Assignment;
 use crate::cadence::{CadenceRule, EventRule, Policy, PresenceRule, RoundRule, presets};
 use crate::cadre::Team;
 use crate::calendar::{Period, Window, day_number, from_day_number};
-use crate::case::{CasePolicy, RequestLight, RequestLog, SignalReasonKind, request_signal};
+use crate::case::{
+    CasePolicy, RequestLight, RequestLog, RequestSignal, SignalReasonKind, request_signal,
+};
 use crate::compliance::{FastHasher, HouseholdIndex};
 use crate::dataset::Dataset;
 use crate::event::{EventKind, HouseholdEvent};
@@ -957,18 +959,67 @@ impl<'a> DueBook<'a> {
                 self.asg_start[h as usize] as usize,
                 self.asg_start[h as usize + 1] as usize,
             );
-            let superseded = e - s > 1
-                && self.asg_idx[s..e].iter().any(|&bi| {
-                    let b = &self.assignments[bi as usize];
-                    bi != ai && b.covers(today) && b.from > a.from
-                });
-            if !superseded {
+            let of_household = self.asg_idx[s..e]
+                .iter()
+                .map(|&bi| &self.assignments[bi as usize]);
+            if a.holds(of_household, today) {
                 out.push(h);
             }
         }
         out.sort_unstable_by_key(|&h| self.rank[h as usize]);
         out.dedup();
         out
+    }
+
+    /// The households on cadre `cadre`'s list on `today`: those they cover
+    /// ([`DueBook::covered`]) that are registered by then, in household-ID
+    /// order.
+    fn listed(&self, cadre: &CadreId, today: NaiveDate) -> Vec<u32> {
+        let mut out = self.covered(cadre.as_str(), today);
+        out.retain(|&h| {
+            self.households[h as usize]
+                .registered_on
+                .is_none_or(|r| r <= today)
+        });
+        out
+    }
+
+    /// The request signal ([`request_signal`]) at `now` of each household on
+    /// the cadre's due list of `now`'s day: the same households as
+    /// [`DueBook::due_list`] lists (on a handover day, the new cadre's), in
+    /// household-ID order, green where the household has no open request.
+    ///
+    /// ```
+    /// use minqing::case::{CasePolicy, RequestLight};
+    /// use minqing::due::DueBook;
+    /// use minqing::prelude::*;
+    /// let d = |m, day| chrono::NaiveDate::from_ymd_opt(2024, m, day).unwrap();
+    /// let h = Household::new(HouseholdId::new("H1")?, UnitId::new("V1")?, Residency::Resident);
+    /// let (a, b) = (CadreId::new("A")?, CadreId::new("B")?);
+    /// let mut old = Assignment::new(h.id.clone(), a.clone(), d(1, 1));
+    /// old.to = Some(d(3, 1));
+    /// let asg = [old, Assignment::new(h.id.clone(), b.clone(), d(3, 1))];
+    /// let hs = [h];
+    /// let book = DueBook::new(&hs, &asg, &[]);
+    /// let at = d(3, 1).and_hms_opt(9, 0, 0).unwrap();
+    /// assert!(book.request_signals(&a, at, &CasePolicy::default()).is_empty());
+    /// let b_signals = book.request_signals(&b, at, &CasePolicy::default());
+    /// assert_eq!(b_signals[0].light, RequestLight::Green);
+    /// # Ok::<(), minqing::id::IdError>(())
+    /// ```
+    pub fn request_signals(
+        &self,
+        cadre: &CadreId,
+        now: NaiveDateTime,
+        policy: &CasePolicy,
+    ) -> Vec<RequestSignal> {
+        self.listed(cadre, now.date())
+            .into_iter()
+            .map(|h| {
+                let logs = self.requests.get(&h).map_or(&[][..], Vec::as_slice);
+                request_signal(logs, &self.households[h as usize].id, policy, now)
+            })
+            .collect()
     }
 
     /// The visits of household `h`: day, mode, signed.
@@ -1254,7 +1305,7 @@ impl<'a> DueBook<'a> {
     /// See [`DueBook`].
     pub fn due_list(&self, cadre: &CadreId, today: NaiveDate, opts: &DueOptions) -> DueList {
         let policy = &opts.policy;
-        let covered = self.covered(cadre.as_str(), today);
+        let covered = self.listed(cadre, today);
         let mut protos: Vec<Proto> = Vec::with_capacity(covered.len() * policy.rule_count().min(4));
         let mut households: Vec<HouseholdSignal> = Vec::with_capacity(covered.len());
         let mut hkeys: Vec<(u128, u32)> = Vec::with_capacity(covered.len());
@@ -1267,9 +1318,6 @@ impl<'a> DueBook<'a> {
             .collect();
         for h in covered {
             let hh = &self.households[h as usize];
-            if hh.registered_on.is_some_and(|r| r > today) {
-                continue;
-            }
             let first = protos.len();
             for (ri, rule) in policy.rules.iter().enumerate() {
                 if rule.selector.selects(hh)
@@ -1805,6 +1853,52 @@ fn text(pieces: &[Piece<'_>]) -> String {
 /// ```
 pub fn due_list(ds: &Dataset, cadre: &CadreId, today: NaiveDate, opts: &DueOptions) -> DueList {
     DueBook::of_dataset(ds).due_list(cadre, today, opts)
+}
+
+/// Why a cadre's view could not be made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DueError {
+    /// The cadre is not in the data set's cadres.
+    #[error("cadre {0} is not in the data set / 数据中没有干部 {0}")]
+    UnknownCadre(CadreId),
+}
+
+impl crate::problem::CodedError for DueError {
+    fn code(&self) -> crate::problem::Code {
+        match self {
+            DueError::UnknownCadre(_) => crate::problem::Code::FieldBadId,
+        }
+    }
+}
+
+/// The request signals at `now` of the households on cadre `cadre`'s due
+/// list of that day ([`DueBook::request_signals`]), for a data set whose
+/// cadres include `cadre`.
+///
+/// # Errors
+/// [`DueError::UnknownCadre`] when the data set has no such cadre (an
+/// empty list would hide a misspelt ID).
+///
+/// ```
+/// use minqing::case::CasePolicy;
+/// use minqing::due::{request_signals, DueError};
+/// use minqing::prelude::*;
+/// let ds = Dataset::new();
+/// let at = chrono::NaiveDate::from_ymd_opt(2024, 3, 1).unwrap().and_hms_opt(9, 0, 0).unwrap();
+/// let c = CadreId::new("C9")?;
+/// assert_eq!(request_signals(&ds, &c, at, &CasePolicy::default()), Err(DueError::UnknownCadre(c)));
+/// # Ok::<(), minqing::id::IdError>(())
+/// ```
+pub fn request_signals(
+    ds: &Dataset,
+    cadre: &CadreId,
+    now: NaiveDateTime,
+    policy: &CasePolicy,
+) -> Result<Vec<RequestSignal>, DueError> {
+    if !ds.cadres.iter().any(|c| &c.id == cadre) {
+        return Err(DueError::UnknownCadre(cadre.clone()));
+    }
+    Ok(DueBook::of_dataset(ds).request_signals(cadre, now, policy))
 }
 
 #[cfg(test)]

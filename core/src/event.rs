@@ -90,12 +90,11 @@ impl Serialize for EventKind {
 impl<'de> Deserialize<'de> for EventKind {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        if s.is_empty() || s.trim() != s || s.chars().any(char::is_control) {
-            return Err(serde::de::Error::custom(
+        crate::io::cell::event_kind(&s).ok_or_else(|| {
+            serde::de::Error::custom(
                 "event kind is empty or has white space at an end or a control character",
-            ));
-        }
-        Ok(EventKind::parse(&s))
+            )
+        })
     }
 }
 

@@ -127,6 +127,42 @@ pub struct Message {
     pub en: String,
 }
 
+/// An error of this crate: a stable [`Code`] and a message in both
+/// languages, so that every binding maps it the same way (into a
+/// [`Problem`] with [`CodedError::to_problem`]).
+///
+/// The error's `Display` is `English / 中文`; [`CodedError::message`] splits
+/// it.
+///
+/// ```
+/// use minqing::compliance::ComplianceError;
+/// use minqing::problem::{Code, CodedError, Location};
+/// let e = ComplianceError::NoAssignments;
+/// assert_eq!(e.code(), Code::ComplianceNoAssignments);
+/// let p = e.to_problem(Location::default().with_field("assignments"));
+/// assert!(!p.message.zh.is_empty() && !p.message.en.contains('/'));
+/// ```
+pub trait CodedError: std::error::Error {
+    /// The stable code.
+    fn code(&self) -> Code;
+
+    /// The message in Chinese and English.
+    fn message(&self) -> Message {
+        let s = self.to_string();
+        // English before the first separator, Chinese after the last: an
+        // ID inside the message may itself hold " / "
+        let en = s.split(" / ").next().unwrap_or_default().to_string();
+        let zh = s.rsplit(" / ").next().unwrap_or_default().to_string();
+        Message { zh, en }
+    }
+
+    /// The error as a [`Problem`] at `location`.
+    fn to_problem(&self, location: Location) -> Problem {
+        let m = self.message();
+        Problem::new(self.code(), location, m.zh, m.en)
+    }
+}
+
 /// One problem: what programs match on (`code`), how bad it is, where it
 /// is, and what people read.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -472,6 +508,14 @@ codes! {
     QuotaContactHouseholds = "quota.contact_households", Warning;
     /// A village has no population, so its contact-household quota is unknown.
     QuotaNoPopulation = "quota.no_population", Warning;
+
+    // ----- computations refused -----
+    /// A policy has more rules than a compliance run can count.
+    ComplianceTooManyRules = "compliance.too_many_rules", Error;
+    /// A rule asks for more contacts a period than can be counted.
+    ComplianceMinContactsTooLarge = "compliance.min_contacts_too_large", Error;
+    /// Per-cadre figures were asked of a result read without assignments.
+    ComplianceNoAssignments = "compliance.no_assignments", Error;
 
     // ----- household events -----
     /// A household event names a household that does not exist.

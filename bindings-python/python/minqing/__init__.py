@@ -19,6 +19,7 @@ from minqing._minqing import (
     Dataset,
     DueList,
     Error,
+    InputError,
     Location,
     Policy,
     Presence,
@@ -43,6 +44,7 @@ from minqing._minqing import (
     request_metrics,
     request_metrics_table,
     request_signal,
+    request_signals,
     requests_from_arrow,
     station_presence,
 )
@@ -53,6 +55,7 @@ __all__ = [
     "Dataset",
     "DueList",
     "Error",
+    "InputError",
     "Location",
     "Policy",
     "Presence",
@@ -77,6 +80,7 @@ __all__ = [
     "request_metrics",
     "request_metrics_table",
     "request_signal",
+    "request_signals",
     "requests_from_arrow",
     "station_presence",
 ]

@@ -3,6 +3,7 @@ from minqing._minqing import Coverage as Coverage
 from minqing._minqing import Dataset as Dataset
 from minqing._minqing import DueList as DueList
 from minqing._minqing import Error as Error
+from minqing._minqing import InputError as InputError
 from minqing._minqing import Location as Location
 from minqing._minqing import Policy as Policy
 from minqing._minqing import Presence as Presence
@@ -27,6 +28,7 @@ from minqing._minqing import read_csv_dir as read_csv_dir
 from minqing._minqing import request_metrics as request_metrics
 from minqing._minqing import request_metrics_table as request_metrics_table
 from minqing._minqing import request_signal as request_signal
+from minqing._minqing import request_signals as request_signals
 from minqing._minqing import requests_from_arrow as requests_from_arrow
 from minqing._minqing import station_presence as station_presence
 
@@ -36,6 +38,7 @@ __all__ = [
     "Dataset",
     "DueList",
     "Error",
+    "InputError",
     "Location",
     "Policy",
     "Presence",
@@ -60,6 +63,7 @@ __all__ = [
     "request_metrics",
     "request_metrics_table",
     "request_signal",
+    "request_signals",
     "requests_from_arrow",
     "station_presence",
 ]

@@ -28,11 +28,13 @@ __all__ = [
     "request_metrics",
     "request_metrics_table",
     "request_signal",
+    "request_signals",
     "requests_from_arrow",
     "station_presence",
     "Error",
     "ParseError",
     "TransitionError",
+    "InputError",
     "ValidationError",
     "Location",
     "Problem",
@@ -69,6 +71,7 @@ class Error(Exception):
 class ValidationError(Error): ...
 class ParseError(Error): ...
 class TransitionError(Error): ...
+class InputError(Error, ValueError): ...
 
 @final
 class Location:
@@ -135,8 +138,10 @@ class Dataset:
         duty: Optional[_ArrowTableLike] = None,
         assignments: Optional[_ArrowTableLike] = None,
         visits: Optional[_ArrowTableLike] = None,
+        events: Optional[_ArrowTableLike] = None,
     ) -> Dataset: ...
     def to_json(self) -> str: ...
+    def write_csv(self, path: Union[str, os.PathLike[str]]) -> None: ...
     @property
     def counts(self) -> dict[str, int]: ...
     def validate(
@@ -339,6 +344,9 @@ def due_list(
 def request_signal(
     logs: list[RequestLog], household_id: str, now: _DateTime, policy: Optional[_Json] = None
 ) -> _Json: ...
+def request_signals(
+    dataset: Dataset, cadre_id: str, now: _DateTime, *, policy: Optional[_Json] = None
+) -> list[_Json]: ...
 def ical(
     due: DueList,
     now: Optional[_DateTime] = None,
@@ -413,6 +421,7 @@ def compliance_csv(
     start: datetime.date,
     end: datetime.date,
     policy: Optional[_Policy] = None,
+    max_problems: int = 100,
 ) -> Compliance: ...
 def compliance_arrow(
     households: _ArrowTableLike,
@@ -422,4 +431,6 @@ def compliance_arrow(
     end: datetime.date,
     policy: Optional[_Policy] = None,
     max_problems: int = 100,
+    events: Optional[_ArrowTableLike] = None,
+    assignments: Optional[_ArrowTableLike] = None,
 ) -> Compliance: ...

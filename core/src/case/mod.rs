@@ -50,7 +50,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cadre::word_enum;
 use crate::id::{CadreId, HouseholdId, RequestId};
-use crate::problem::{Code, Location, Problem};
+use crate::problem::{Code, CodedError, Location, Problem};
 
 pub use cycle::{MeetingsDue, ReportingCycle, meetings_due};
 pub use escalation::{CasePolicy, DueEvent, escalations_due, escalations_due_all};
@@ -641,19 +641,23 @@ impl CaseError {
 
     /// The message in English.
     pub fn message_en(&self) -> String {
-        let s = self.to_string();
-        s.split(" / ").next().unwrap_or_default().to_string()
+        CodedError::message(self).en
     }
 
     /// The message in Chinese.
     pub fn message_zh(&self) -> String {
-        let s = self.to_string();
-        s.rsplit(" / ").next().unwrap_or_default().to_string()
+        CodedError::message(self).zh
     }
 
     /// The error as a [`Problem`] at `location`.
     pub fn to_problem(&self, location: Location) -> Problem {
-        Problem::new(self.code(), location, self.message_zh(), self.message_en())
+        CodedError::to_problem(self, location)
+    }
+}
+
+impl CodedError for CaseError {
+    fn code(&self) -> Code {
+        CaseError::code(self)
     }
 }
 

@@ -123,3 +123,23 @@ pub fn format_duties(duties: &BTreeSet<Duty>) -> String {
         words.join("|")
     }
 }
+
+/// An event kind cell: one word, with no white space at an end and no
+/// control character; a word that is not one of [`EventKind::KNOWN`] is
+/// kept as [`EventKind::Custom`]. The one grammar of events.csv, the JSON
+/// document and Arrow tables.
+///
+/// ```
+/// use minqing::event::EventKind;
+/// use minqing::io::cell::event_kind;
+/// assert_eq!(event_kind("funeral"), Some(EventKind::Funeral));
+/// assert_eq!(event_kind("new_baby"), Some(EventKind::Custom("new_baby".into())));
+/// assert_eq!(event_kind(" funeral"), None);
+/// ```
+///
+/// [`EventKind::KNOWN`]: crate::event::EventKind::KNOWN
+/// [`EventKind::Custom`]: crate::event::EventKind::Custom
+pub fn event_kind(s: &str) -> Option<crate::event::EventKind> {
+    let ok = !s.is_empty() && s.trim() == s && !s.chars().any(char::is_control);
+    ok.then(|| crate::event::EventKind::parse(s))
+}

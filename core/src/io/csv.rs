@@ -1060,7 +1060,7 @@ pub fn read_events<R: Read>(reader: R, opts: &ReadOptions) -> Parsed<HouseholdEv
     let mut parsed = read_table(reader, opts, EVENT_COLUMNS, |r| {
         let household = r.id(0, true);
         let date = r.date(1, true);
-        let kind = r.word(2, true, event_kind, &known);
+        let kind = r.word(2, true, cell::event_kind, &known);
         Some(HouseholdEvent {
             household: household?,
             date: date?,
@@ -1069,13 +1069,6 @@ pub fn read_events<R: Read>(reader: R, opts: &ReadOptions) -> Parsed<HouseholdEv
     });
     parsed.report.problems.retain(|p| p.code != Code::CsvNoRows);
     parsed
-}
-
-/// An event kind as the JSON reader takes it: one word, with no white
-/// space at an end and no control character.
-fn event_kind(s: &str) -> Option<EventKind> {
-    let ok = !s.is_empty() && s.trim() == s && !s.chars().any(char::is_control);
-    ok.then(|| EventKind::parse(s))
 }
 
 // ------------------------------------------------------------ the writers

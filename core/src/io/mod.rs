@@ -27,6 +27,8 @@ pub mod columnar;
 #[cfg(feature = "csv")]
 pub mod csv;
 pub mod date;
+#[cfg(feature = "csv")]
+pub mod fast;
 pub mod json;
 pub mod jsonl;
 

@@ -27,7 +27,7 @@ use minqing::io::columnar::{
 };
 use minqing::io::words_of;
 use minqing::org::{Unit, UnitKind};
-use minqing::problem::{Code, Location, Problem, Report};
+use minqing::problem::{Code, CodedError, Location, Problem, Report};
 use minqing::visit::{Mode, Visit};
 
 /// The record batches of each table passed to `Dataset.from_arrow`.
@@ -334,7 +334,7 @@ impl Row<'_, '_> {
                 self.bad(
                     k,
                     Code::FieldBadId,
-                    format!("编号 {s:?} 无效：{e}"),
+                    format!("编号 {s:?} 无效：{}", e.message().zh),
                     format!("bad ID {s:?}: {e}"),
                 );
                 None
@@ -558,7 +558,7 @@ impl Row<'_, '_> {
                 Err(e) => self.bad(
                     k,
                     Code::FieldBadId,
-                    format!("编号 {w:?} 无效：{e}"),
+                    format!("编号 {w:?} 无效：{}", e.message().zh),
                     format!("bad ID {w:?}: {e}"),
                 ),
             }

@@ -22,7 +22,6 @@ use minqing::dataset::Dataset as CoreDataset;
 use minqing::io::columnar::{LoadOptions, RowCounts};
 use minqing::io::fast::{ComplianceTables, read_compliance_dir};
 use minqing::problem::{Location, Report};
-use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use pyo3_arrow::input::AnyRecordBatch;
@@ -611,12 +610,11 @@ impl Compliance {
     }
 }
 
-pub(crate) fn window(start: NaiveDate, end: NaiveDate) -> PyResult<Window> {
-    Window::new(start, end).ok_or_else(|| {
-        PyValueError::new_err(format!(
-            "the window ends ({end}) before it starts ({start})"
-        ))
-    })
+/// The window `start..=end`; a reversed one is an `InputError`
+/// (`window.reversed`).
+pub(crate) fn window(py: Python<'_>, start: NaiveDate, end: NaiveDate) -> PyResult<Window> {
+    Window::checked(start, end)
+        .map_err(|e| Failure::input(&e, Location::default().with_field("end")).into_pyerr(py))
 }
 
 /// A compliance refusal: the policy could not be run.
@@ -636,7 +634,7 @@ pub(crate) fn of_dataset(
 ) -> PyResult<Compliance> {
     let policy = policy_arg(policy, presets::four_fixed_three_arrivals)?;
     let accountability = accountability_arg(py, accountability)?;
-    let window = window(start, end)?;
+    let window = window(py, start, end)?;
     py.detach(|| {
         let report = compliance_of_dataset(ds, &policy, window)?;
         Ok(Compliance {
@@ -688,7 +686,7 @@ pub fn compliance_csv(
     max_problems: usize,
 ) -> PyResult<Compliance> {
     let policy = policy_arg(policy, presets::four_fixed_three_arrivals)?;
-    let window = window(start, end)?;
+    let window = window(py, start, end)?;
     py.detach(|| {
         let tables = read_compliance_dir(&in_dir, window, max_problems).map_err(Failure::Parse)?;
         loaded(tables, policy, window)
@@ -735,7 +733,7 @@ pub fn compliance_arrow(
     assignments: Option<AnyRecordBatch>,
 ) -> PyResult<Compliance> {
     let policy = policy_arg(policy, presets::four_fixed_three_arrivals)?;
-    let window = window(start, end)?;
+    let window = window(py, start, end)?;
     let hb = crate::dataset::batches(Some(households))?.unwrap_or_default();
     let vb = crate::dataset::batches(Some(visits))?.unwrap_or_default();
     let eb = crate::dataset::batches(events)?;

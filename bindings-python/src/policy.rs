@@ -10,7 +10,7 @@
 use minqing::cadence::{
     OverrideError, Policy as CorePolicy, PresenceRule as CorePresenceRule, presets, with_overrides,
 };
-use minqing::problem::{Code, Location};
+use minqing::problem::{CodedError, Location};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
@@ -20,9 +20,6 @@ use serde_json::{Map, Value};
 
 use crate::convert::{from_py, to_json, to_py};
 use crate::errors::Failure;
-
-/// The preset names `Policy.preset` knows, in the order the docs list them.
-const PRESETS: [&str; 4] = presets::NAMES;
 
 /// The keyword `overrides` as the JSON object the core's
 /// [`with_overrides`] takes (a text value is the value itself, not a JSON
@@ -39,27 +36,21 @@ fn override_map(overrides: Option<&Bound<'_, PyDict>>) -> PyResult<Map<String, V
     Ok(map)
 }
 
-/// An [`OverrideError`] as Python says it: an unknown field is a
-/// `TypeError` naming the fields there are (as of an unexpected keyword
-/// argument), a value that does not fit is a `ParseError`.
+/// An [`OverrideError`] as Python says it, in the core's words: an unknown
+/// field is a `TypeError` (as of an unexpected keyword argument), a value
+/// that does not fit a `ParseError`, an unknown preset an `InputError`.
 fn override_error(py: Python<'_>, e: OverrideError, what: &str) -> PyErr {
     match e {
-        OverrideError::UnknownPreset(other) => PyValueError::new_err(format!(
-            "unknown policy preset {other:?}: give one of {}",
-            PRESETS.join(", ")
-        )),
-        OverrideError::UnknownField { field, known } => PyTypeError::new_err(format!(
-            "{what} got an unexpected keyword argument {field:?}; its fields are: {}",
-            known.join(", ")
-        )),
-        OverrideError::NotAStruct => PyValueError::new_err(format!("{what} is not a struct")),
-        OverrideError::BadValue(e) => Failure::parse_one(
-            Code::JsonShape,
-            Location::default().at_path(what),
-            format!("{what} 的结构不对：{e}"),
-            format!("{what} does not have the expected shape: {e}"),
+        OverrideError::UnknownField { .. } => {
+            PyTypeError::new_err(format!("{what}: {}", e.message().en))
+        }
+        OverrideError::BadValue(_) => Failure::Parse(
+            std::iter::once(e.to_problem(Location::default().at_path(what))).collect(),
         )
         .into_pyerr(py),
+        OverrideError::UnknownPreset(_) | OverrideError::NotAStruct => {
+            Failure::input(&e, Location::default().with_field(what)).into_pyerr(py)
+        }
     }
 }
 

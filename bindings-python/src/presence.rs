@@ -139,7 +139,7 @@ pub fn station_presence(
 ) -> PyResult<Presence> {
     let base = rule.map_or_else(presets::work_station, |r| r.0.clone());
     let rule = presence_rule(py, base, overrides)?;
-    let window = window(start, end)?;
+    let window = window(py, start, end)?;
     let ds = &dataset.0;
     let team = ds
         .teams

@@ -26,8 +26,24 @@ def test_policy_presets_take_keyword_overrides():
     with pytest.raises(minqing.ParseError) as e:
         minqing.Policy.four_fixed_three_arrivals(resident_period="fortnight")
     assert e.value.code == "json.shape"
-    with pytest.raises(ValueError, match="unknown policy preset"):
+    with pytest.raises(ValueError, match="no preset policy") as e:
         minqing.Policy.preset("weekly")
+    # a minqing error with the code WebAssembly gives for the same call
+    assert isinstance(e.value, minqing.InputError) and e.value.code == "field.bad_value"
+    assert "没有名为" in e.value.problems[0].message_zh
+
+
+def test_every_refusal_of_an_argument_is_a_minqing_error_with_a_code(township):
+    start, end = datetime.date(2024, 1, 1), datetime.date(2024, 3, 31)
+    with pytest.raises(minqing.InputError) as e:
+        township.compliance(start=end, end=start)
+    assert e.value.code == "window.reversed" and isinstance(e.value, ValueError)
+    with pytest.raises(minqing.InputError) as e:
+        township.compliance("no_such_policy", start=start, end=end)
+    assert e.value.code == "field.bad_value"
+    with pytest.raises(minqing.InputError) as e:
+        minqing.request_signals(township, "NOBODY", datetime.datetime(2024, 3, 1, 9, 0))
+    assert e.value.code == "field.bad_id"
 
 
 def test_policy_json_round_trip_and_policy_arguments(township):

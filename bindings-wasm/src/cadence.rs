@@ -15,7 +15,7 @@ use minqing::dataset::Dataset;
 use minqing::due::{DueBook, DueList, DueOptions};
 use minqing::event::EventKind;
 use minqing::id::CadreId;
-use minqing::problem::{Code, Location, Problem, Report};
+use minqing::problem::{Code, CodedError, Location, Problem, Report};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -54,34 +54,14 @@ where
     cadence::with_overrides(value, over).map_err(|e| override_problem(e, field))
 }
 
-/// An [`OverrideError`] as the problem of argument `field`.
+/// An [`OverrideError`] as the problem of argument `field` (an unknown
+/// preset: of `preset`); code and messages are the core's.
 fn override_problem(e: OverrideError, field: &str) -> Report {
-    match e {
-        OverrideError::UnknownPreset(other) => one(Problem::new(
-            Code::FieldBadValue,
-            Location::default().with_field("preset"),
-            format!(
-                "没有名为 {other:?} 的预设制度（可用：{}）",
-                PRESETS.join("、")
-            ),
-            format!("no preset policy {other:?} (known: {})", PRESETS.join(", ")),
-        )),
-        OverrideError::UnknownField { field: k, known } => shape(
-            field,
-            format!("{field} 没有字段 {k:?}（可用：{}）", known.join("、")),
-            format!("{field} has no field {k:?} (known: {})", known.join(", ")),
-        ),
-        OverrideError::NotAStruct => shape(
-            field,
-            format!("{field} 应为对象"),
-            format!("{field} must be an object"),
-        ),
-        OverrideError::BadValue(e) => shape(
-            field,
-            format!("{field} 的值不符合字段类型：{e}"),
-            format!("{field} has a value that does not fit its field: {e}"),
-        ),
-    }
+    let at = match e {
+        OverrideError::UnknownPreset(_) => "preset",
+        _ => field,
+    };
+    one(e.to_problem(Location::default().with_field(at)))
 }
 
 /// `policyPreset(name, overrides?)`: the ready-made policy `name` (one of
@@ -158,29 +138,13 @@ pub fn read_policy(text: &str) -> Result<Policy, Report> {
 /// `json.*`; `field.bad_date` when `end` is before `start`.
 pub fn read_window(text: &str) -> Result<Window, Report> {
     let w: Window = read_record(text, "window")?;
-    Window::new(w.start, w.end).ok_or_else(|| {
-        one(Problem::new(
-            Code::FieldBadDate,
-            Location::default().with_field("window"),
-            format!("window.end（{}）早于 window.start（{}）", w.end, w.start),
-            format!(
-                "window.end ({}) is before window.start ({})",
-                w.end, w.start
-            ),
-        ))
-    })
+    Window::checked(w.start, w.end)
+        .map_err(|e| one(e.to_problem(Location::default().with_field("window"))))
 }
 
 /// The core's refusal to compute compliance, as a problem.
 pub(crate) fn compliance_error(e: ComplianceError) -> Report {
-    let s = e.to_string();
-    let (en, zh) = s.split_once(" / ").unwrap_or((&s, &s));
-    one(Problem::new(
-        Code::FieldBadValue,
-        Location::default().with_field("policy"),
-        zh.to_string(),
-        en.to_string(),
-    ))
+    one(e.to_problem(Location::default().with_field("policy")))
 }
 
 /// The options of `compliance` (camelCase); every field optional.
@@ -735,7 +699,7 @@ mod tests {
             r#"{"start": "2024-03-01", "end": "2024-01-01"}"#,
             None,
         );
-        assert_eq!(bad.unwrap_err().problems[0].code, Code::FieldBadDate);
+        assert_eq!(bad.unwrap_err().problems[0].code, Code::WindowReversed);
         let bad = compliance(
             DOC,
             "four_fixed_three_arrivals",

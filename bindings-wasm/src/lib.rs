@@ -363,8 +363,9 @@ pub fn coverage(
 ///
 /// # Errors
 /// A `MinqingError`: `json.*` for a document or scope that cannot be read,
-/// `field.bad_date`, `field.bad_id` for a cadre or village the data set
-/// does not have, `field.bad_value` for a scope naming both.
+/// `field.bad_date`, `window.reversed` when `end` is before `start`,
+/// `field.bad_id` for a cadre or village the data set does not have,
+/// `field.bad_value` for a scope naming both.
 #[wasm_bindgen(js_name = complianceSummary, unchecked_return_type = "ComplianceSummary")]
 pub fn compliance_summary(
     #[wasm_bindgen(unchecked_param_type = "DocumentInput")] doc: JsValue,
@@ -548,7 +549,9 @@ pub fn policy_preset(
 /// household-period, event, round and cadre.
 ///
 /// # Errors
-/// A `MinqingError`: `json.*`, `field.bad_date`, `field.bad_value`.
+/// A `MinqingError`: `json.*`, `field.bad_date`, `window.reversed`,
+/// `field.bad_value` (an unknown preset), `compliance.*` (a policy the core
+/// cannot run).
 #[wasm_bindgen(js_name = compliance, unchecked_return_type = "ComplianceReport")]
 pub fn compliance(
     #[wasm_bindgen(unchecked_param_type = "DocumentInput")] doc: JsValue,

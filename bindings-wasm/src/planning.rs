@@ -121,14 +121,8 @@ pub fn compliance_summary(
 ) -> Result<ComplianceSummary, Report> {
     let scope: ComplianceScope = read_options(scope, "scope")?;
     let (from, to) = (parse_date(start, "start")?, parse_date(end, "end")?);
-    let window = Window::new(from, to).ok_or_else(|| {
-        one(Problem::new(
-            Code::FieldBadDate,
-            Location::default().with_field("end"),
-            format!("end（{to}）早于 start（{from}）"),
-            format!("end ({to}) is before start ({from})"),
-        ))
-    })?;
+    let window = Window::checked(from, to)
+        .map_err(|e| one(e.to_problem(Location::default().with_field("end"))))?;
     if scope.cadre_id.is_some() && scope.village_id.is_some() {
         return Err(one(Problem::new(
             Code::FieldBadValue,
@@ -233,7 +227,7 @@ mod tests {
             err(r#"{"villageId": "V9"}"#, "2024-03-31"),
             Code::FieldBadId
         );
-        assert_eq!(err("{}", "2023-03-31"), Code::FieldBadDate);
+        assert_eq!(err("{}", "2023-03-31"), Code::WindowReversed);
         assert_eq!(
             err(r#"{"villageId": "V1", "cadreId": "A"}"#, "2024-03-31"),
             Code::FieldBadValue

@@ -232,6 +232,8 @@ export type Code =
   | "compliance.too_many_rules"
   | "compliance.min_contacts_too_large"
   | "compliance.no_assignments"
+  | "synth.bad_options"
+  | "window.reversed"
   | "event.unknown_household"
   | "event.future_date";
 

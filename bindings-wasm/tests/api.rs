@@ -206,7 +206,7 @@ fn policies_compliance_and_due_lists_throw_with_codes() {
             obj(r#"{"start": "2024-03-31", "end": "2024-01-01"}"#),
             None,
         ),
-        "field.bad_date",
+        "window.reversed",
     );
     assert_throws(
         minqing_wasm::station_presence(DOC.into(), "WS9".into(), window(), None),

@@ -956,6 +956,35 @@ pub enum OverrideError {
     BadValue(String),
 }
 
+/// An unknown preset is `field.bad_value`; the other refusals are
+/// `json.shape` (the overrides do not fit the struct).
+impl crate::problem::CodedError for OverrideError {
+    fn code(&self) -> crate::problem::Code {
+        match self {
+            OverrideError::UnknownPreset(_) => crate::problem::Code::FieldBadValue,
+            _ => crate::problem::Code::JsonShape,
+        }
+    }
+
+    fn message(&self) -> crate::problem::Message {
+        let zh = match self {
+            OverrideError::UnknownPreset(name) => format!(
+                "没有名为 {name:?} 的预设制度（可用：{}）",
+                presets::NAMES.join("、")
+            ),
+            OverrideError::NotAStruct => "只能覆盖结构体的字段".to_string(),
+            OverrideError::UnknownField { field, known } => {
+                format!("没有字段 {field:?}（可用：{}）", known.join("、"))
+            }
+            OverrideError::BadValue(e) => format!("值不符合字段的类型：{e}"),
+        };
+        crate::problem::Message {
+            zh,
+            en: self.to_string(),
+        }
+    }
+}
+
 impl std::fmt::Display for OverrideError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

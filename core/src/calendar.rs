@@ -234,6 +234,27 @@ pub fn period_of(kind: PeriodKind, date: NaiveDate) -> Period {
     Period::of(kind, date)
 }
 
+/// Why a window could not be made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum WindowError {
+    /// The window ends before it starts.
+    #[error(
+        "the window ends ({end}) before it starts ({start}) / 时段结束日（{end}）早于开始日（{start}）"
+    )]
+    Reversed {
+        /// The first day asked for.
+        start: NaiveDate,
+        /// The last day asked for.
+        end: NaiveDate,
+    },
+}
+
+impl crate::problem::CodedError for WindowError {
+    fn code(&self) -> crate::problem::Code {
+        crate::problem::Code::WindowReversed
+    }
+}
+
 /// A range of calendar dates, both ends inclusive (统计区间).
 ///
 /// ```
@@ -259,6 +280,24 @@ impl Window {
     /// is before `start`.
     pub fn new(start: NaiveDate, end: NaiveDate) -> Option<Window> {
         (start <= end).then_some(Window { start, end })
+    }
+
+    /// The window from `start` to `end`, or why there is none: the one
+    /// refusal every binding gives for a reversed window.
+    ///
+    /// # Errors
+    /// [`WindowError::Reversed`] when `end` is before `start`.
+    ///
+    /// ```
+    /// use minqing::calendar::{Window, WindowError};
+    /// use minqing::problem::{Code, CodedError};
+    /// let d = |m, day| chrono::NaiveDate::from_ymd_opt(2024, m, day).unwrap();
+    /// let e = Window::checked(d(3, 1), d(2, 1)).unwrap_err();
+    /// assert_eq!(e, WindowError::Reversed { start: d(3, 1), end: d(2, 1) });
+    /// assert_eq!(e.code(), Code::WindowReversed);
+    /// ```
+    pub fn checked(start: NaiveDate, end: NaiveDate) -> Result<Window, WindowError> {
+        Window::new(start, end).ok_or(WindowError::Reversed { start, end })
     }
 
     /// The calendar year `year`, 1 January to 31 December.

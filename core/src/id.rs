@@ -26,6 +26,24 @@ pub enum IdError {
     BadCharacter,
 }
 
+impl crate::problem::CodedError for IdError {
+    fn code(&self) -> crate::problem::Code {
+        crate::problem::Code::FieldBadId
+    }
+
+    fn message(&self) -> crate::problem::Message {
+        let zh = match self {
+            IdError::Empty => "编号为空白".to_string(),
+            IdError::TooLong(n) => format!("编号长 {n} 个字符，最多 {MAX_ID_CHARS} 个"),
+            IdError::BadCharacter => "编号首尾有空白或含控制字符".to_string(),
+        };
+        crate::problem::Message {
+            zh,
+            en: self.to_string(),
+        }
+    }
+}
+
 pub(crate) fn check_id(s: &str) -> Result<(), IdError> {
     if s.trim().is_empty() {
         return Err(IdError::Empty);

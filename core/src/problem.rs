@@ -517,6 +517,11 @@ codes! {
     /// Per-cadre figures were asked of a result read without assignments.
     ComplianceNoAssignments = "compliance.no_assignments", Error;
 
+    /// The options of the synthetic township generator cannot be met.
+    SynthBadOptions = "synth.bad_options", Error;
+    /// A window ends before it starts.
+    WindowReversed = "window.reversed", Error;
+
     // ----- household events -----
     /// A household event names a household that does not exist.
     EventUnknownHousehold = "event.unknown_household", Error;
@@ -546,6 +551,75 @@ impl<'de> Deserialize<'de> for Code {
 
 #[cfg(test)]
 mod tests {
+    /// Every public error type of the crate has a code and both messages:
+    /// a new `pub enum FooError` without `impl CodedError for FooError`
+    /// fails here.
+    #[test]
+    fn every_public_error_type_is_coded() {
+        fn rs_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for e in std::fs::read_dir(dir).expect("src is readable") {
+                let p = e.expect("an entry").path();
+                if p.is_dir() {
+                    rs_files(&p, out);
+                } else if p.extension().is_some_and(|x| x == "rs") {
+                    out.push(p);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        rs_files(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut files,
+        );
+        let text: String = files
+            .iter()
+            .map(|p| std::fs::read_to_string(p).expect("readable source"))
+            .collect();
+        let mut names = Vec::new();
+        for line in text.lines() {
+            for lead in ["pub enum ", "pub struct "] {
+                if let Some(rest) = line.trim_start().strip_prefix(lead) {
+                    let name: String = rest
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect();
+                    if name.ends_with("Error") {
+                        names.push(name);
+                    }
+                }
+            }
+        }
+        assert!(
+            names.len() >= 7,
+            "the scan finds the error types: {names:?}"
+        );
+        let uncoded: Vec<&String> = names
+            .iter()
+            .filter(|n| !text.contains(&format!("CodedError for {n} ")))
+            .collect();
+        assert!(uncoded.is_empty(), "no CodedError impl: {uncoded:?}");
+        // and each speaks both languages, with no English left in the zh
+        let d = chrono::NaiveDate::from_ymd_opt(2024, 3, 1).unwrap();
+        let samples: Vec<Box<dyn CodedError>> = vec![
+            Box::new(crate::id::IdError::TooLong(70)),
+            Box::new(crate::io::date::DateError::NotCalendar),
+            Box::new(crate::calendar::WindowError::Reversed { start: d, end: d }),
+            Box::new(crate::compliance::ComplianceError::NoAssignments),
+            Box::new(crate::cadence::OverrideError::NotAStruct),
+            Box::new(crate::due::DueError::UnknownCadre(
+                crate::id::CadreId::new("C1").unwrap(),
+            )),
+            Box::new(crate::case::CaseError::Closed { event: "noted" }),
+        ];
+        for e in samples {
+            let m = e.message();
+            assert!(!m.zh.is_empty() && !m.en.is_empty(), "{e}");
+            assert_ne!(m.zh, m.en, "{e}: a Chinese message of its own");
+            let p = e.to_problem(Location::default());
+            assert_eq!(p.code, e.code());
+        }
+    }
+
     use super::*;
 
     #[test]

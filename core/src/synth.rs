@@ -393,6 +393,40 @@ pub enum SynthError {
     BadShare,
 }
 
+impl crate::problem::CodedError for SynthError {
+    fn code(&self) -> crate::problem::Code {
+        crate::problem::Code::SynthBadOptions
+    }
+
+    fn message(&self) -> crate::problem::Message {
+        let zh = match self {
+            SynthError::NoVillages => "乡镇至少要有一个村".to_string(),
+            SynthError::TooFewFieldCadres {
+                field_cadres,
+                villages,
+            } => format!("{field_cadres} 名下沉干部带不了 {villages} 个驻村工作队"),
+            SynthError::LoadInfeasible {
+                households,
+                cadres,
+                load,
+            } => format!(
+                "{households} 户无法按每人 {}～{} 户分给 {cadres} 名干部",
+                load.min, load.max
+            ),
+            SynthError::BadWindow { start, end } => {
+                format!("时段结束日 {end} 早于开始日 {start}")
+            }
+            SynthError::BadGap(what) => format!("{what} 应为至少 1 天的非空区间"),
+            SynthError::TooManyLateRegistrations => "迟登记的户数多于总户数".to_string(),
+            SynthError::BadShare => "千分比超过 1000".to_string(),
+        };
+        crate::problem::Message {
+            zh,
+            en: self.to_string(),
+        }
+    }
+}
+
 // ---------------------------------------------------------------------
 // Names
 // ---------------------------------------------------------------------

@@ -38,7 +38,7 @@ use crate::id::IdError;
 use crate::io::{Parsed, words_of};
 use crate::io::{cell, date};
 use crate::org::{Unit, UnitKind};
-use crate::problem::{Code, Location, Problem, Report};
+use crate::problem::{Code, CodedError, Location, Problem, Report};
 use crate::visit::{Mode, Visit};
 
 pub use super::cell::MAX_TEXT_CHARS;
@@ -430,16 +430,12 @@ impl<'a> Row<'a> {
             Ok(id) => Some(id),
             Err(e) => {
                 let name = self.name(i);
-                let zh = match e {
-                    IdError::Empty => "为空白".to_string(),
-                    IdError::TooLong(n) => format!("长 {n} 个字符，最多 64 个"),
-                    IdError::BadCharacter => "首尾有空白或含控制字符".to_string(),
-                };
+                let m = e.message();
                 self.fail(
-                    Code::FieldBadId,
+                    e.code(),
                     i,
-                    format!("{name} 编号 {} 无效：{zh}", shown(v)),
-                    format!("`{name}` {} is not a valid ID: {e}", shown(v)),
+                    format!("{name} 的值 {} 无效：{}", shown(v), m.zh),
+                    format!("`{name}` {} is not a valid ID: {}", shown(v), m.en),
                 );
                 None
             }

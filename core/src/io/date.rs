@@ -41,6 +41,21 @@ impl DateError {
     }
 }
 
+/// The code is `field.bad_date`; a reader of a date-time field reports
+/// `field.bad_datetime` with the same message.
+impl crate::problem::CodedError for DateError {
+    fn code(&self) -> crate::problem::Code {
+        crate::problem::Code::FieldBadDate
+    }
+
+    fn message(&self) -> crate::problem::Message {
+        crate::problem::Message {
+            zh: self.zh().to_string(),
+            en: self.to_string(),
+        }
+    }
+}
+
 /// Reads `n` ASCII digits at `b[at..at + n]` as a number.
 fn digits(b: &[u8], at: usize, n: usize) -> Option<u32> {
     let s = b.get(at..at + n)?;

@@ -15,7 +15,7 @@ use arrow_array::builder::{
 use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
-use minqing::problem::{Code, Location};
+use minqing::problem::{Code, CodedError, Location};
 use pyo3::prelude::*;
 use pyo3::types::{PyCFunction, PyDate, PyDateTime, PyDict, PyFrozenSet, PySet, PyString, PyTuple};
 use serde::Serialize;
@@ -94,22 +94,10 @@ pub(crate) fn from_json<T: DeserializeOwned>(py: Python<'_>, v: Value, what: &st
     })
 }
 
-/// `value` deep-merged over `base`: objects merge key by key, anything
-/// else replaces. Lets a caller give only the fields of a policy they
-/// change (`{"cycle": {"joint_meeting_day": 5}}`).
-pub(crate) fn merge(base: &mut Value, value: Value) {
-    match (base, value) {
-        (Value::Object(b), Value::Object(v)) => {
-            for (k, x) in v {
-                merge(b.entry(k).or_insert(Value::Null), x);
-            }
-        }
-        (b, v) => *b = v,
-    }
-}
-
-/// A core value from the serde form of `default` with the caller's
-/// overrides (`None`: the default itself).
+/// A core value from `default` with the caller's overrides (a dict or
+/// JSON text; `None`: the default itself), under the core's one override
+/// semantics ([`minqing::cadence::with_overrides`]: objects merge, a key
+/// the value does not read is refused at any depth).
 pub(crate) fn with_overrides<T: Serialize + DeserializeOwned>(
     py: Python<'_>,
     default: T,
@@ -119,10 +107,23 @@ pub(crate) fn with_overrides<T: Serialize + DeserializeOwned>(
     let Some(o) = overrides.filter(|o| !o.is_none()) else {
         return Ok(default);
     };
-    let mut base = serde_json::to_value(&default)
-        .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
-    merge(&mut base, to_json(o)?);
-    from_json(py, base, what)
+    let over = match to_json(o)? {
+        Value::Object(m) => m,
+        _ => {
+            let e = minqing::cadence::OverrideError::NotAStruct;
+            return Err(Failure::input(&e, Location::default().with_field(what)).into_pyerr(py));
+        }
+    };
+    minqing::cadence::with_overrides(default, &over).map_err(|e| {
+        let loc = Location::default().at_path(what);
+        match e {
+            minqing::cadence::OverrideError::BadValue(_) => {
+                Failure::Parse(std::iter::once(e.to_problem(loc)).collect())
+            }
+            _ => Failure::input(&e, loc),
+        }
+        .into_pyerr(py)
+    })
 }
 
 fn bad_time(py: Python<'_>, what: &str, text: &str) -> PyErr {

@@ -197,3 +197,21 @@ def test_ical_export_keeps_personal_data_out_unless_asked(township_doc):
     assert "DTSTART;VALUE=DATE:20240331" in ics
     assert "王某某" not in ics
     assert "王某某" in minqing.ical(d, datetime.datetime(2024, 3, 28, 8, 0), days=30, contacts=ds)
+
+
+def test_overrides_merge_one_way_and_refuse_misspelt_keys():
+    """One override semantics with the core (cadence::with_overrides):
+    nested objects merge, a key the policy does not read is refused, at any
+    depth, instead of being ignored."""
+    today = datetime.date(2024, 3, 4)
+    base = minqing.meetings_due([], today)
+    moved = minqing.meetings_due([], today, {"cycle": {"joint_meeting_day": 4}})
+    # the joint meeting moves from the 5th to the 4th; the rest is kept
+    assert (base["joint_meeting"], moved["joint_meeting"]) == ("2024-03-05", "2024-03-04")
+    assert moved["card_summary_due"] == base["card_summary_due"]
+    with pytest.raises(minqing.InputError) as e:
+        minqing.meetings_due([], today, {"cycle": {"joint_meting_day": 4}})
+    assert e.value.code == "json.shape"
+    assert "cycle.joint_meting_day" in str(e.value)
+    with pytest.raises(minqing.InputError):
+        minqing.meetings_due([], today, {"min_station_members": 3})

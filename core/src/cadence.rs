@@ -1004,11 +1004,19 @@ impl std::fmt::Display for OverrideError {
 
 impl std::error::Error for OverrideError {}
 
-/// `value` with the fields named in `overrides` replaced, through the
+/// `value` with the fields named in `overrides` put over it, through the
 /// value's serde form: how every binding and test changes a preset's
-/// figures ([`presets::FourFixedThreeArrivals`] and the others) or a
-/// [`PresenceRule`]'s by name, with no figure of its own. An override
-/// replaces the whole field; a field the struct does not have is refused.
+/// figures ([`presets::FourFixedThreeArrivals`] and the others), a
+/// [`PresenceRule`]'s or a request policy's by name, with no figure of its
+/// own. The one override semantics of the crate and both bindings:
+///
+/// - an object merges into a field that is itself an object, key by key
+///   (`{"cycle": {"joint_meeting_day": 5}}` changes that day only; a map
+///   field such as `level_days` gains or changes the keys given);
+/// - anything else (a number, a list, text, `null`) replaces the field;
+/// - a key the value does not read is refused, at any depth: a misspelt
+///   `joint_meting_day` is [`OverrideError::UnknownField`] naming the path
+///   (`cycle.joint_meting_day`), never silently ignored.
 ///
 /// # Errors
 /// [`OverrideError::UnknownField`], [`OverrideError::BadValue`], or
@@ -1016,33 +1024,91 @@ impl std::error::Error for OverrideError {}
 ///
 /// ```
 /// use minqing::cadence::{with_overrides, OverrideError, PresenceRule};
+/// use minqing::case::CasePolicy;
 /// let over = serde_json::json!({"min_days_per_year": 40});
 /// let rule = with_overrides(PresenceRule::default(), over.as_object().unwrap())?;
 /// assert_eq!((rule.min_days_per_year, rule.min_days_per_week), (40, 1));
 /// let bad = serde_json::json!({"min_days": 40});
 /// let e = with_overrides(PresenceRule::default(), bad.as_object().unwrap()).unwrap_err();
 /// assert!(matches!(e, OverrideError::UnknownField { ref field, .. } if field == "min_days"));
+/// // nested: one field of the reporting cycle, the rest kept
+/// let base = CasePolicy::default();
+/// let over = serde_json::json!({"cycle": {"joint_meeting_day": 5}});
+/// let p = with_overrides(base.clone(), over.as_object().unwrap())?;
+/// assert_eq!(p.cycle.joint_meeting_day, 5);
+/// assert_eq!(p.cycle.card_summary_day, base.cycle.card_summary_day);
+/// let typo = serde_json::json!({"cycle": {"joint_meting_day": 5}});
+/// let e = with_overrides(base, typo.as_object().unwrap()).unwrap_err();
+/// assert!(matches!(e, OverrideError::UnknownField { ref field, .. } if field == "cycle.joint_meting_day"));
 /// # Ok::<(), OverrideError>(())
 /// ```
 pub fn with_overrides<T: Serialize + serde::de::DeserializeOwned>(
     value: T,
     overrides: &serde_json::Map<String, serde_json::Value>,
 ) -> Result<T, OverrideError> {
+    use serde_json::Value;
     if overrides.is_empty() {
         return Ok(value);
     }
     let mut v = serde_json::to_value(value).map_err(|e| OverrideError::BadValue(e.to_string()))?;
     let obj = v.as_object_mut().ok_or(OverrideError::NotAStruct)?;
-    for (k, x) in overrides {
+    for k in overrides.keys() {
         if !obj.contains_key(k) {
             return Err(OverrideError::UnknownField {
                 field: k.clone(),
                 known: obj.keys().cloned().collect(),
             });
         }
-        obj.insert(k.clone(), x.clone());
     }
-    serde_json::from_value(v).map_err(|e| OverrideError::BadValue(e.to_string()))
+    fn merge(base: &mut Value, over: &Value) {
+        match (base, over) {
+            (Value::Object(b), Value::Object(o)) => {
+                for (k, x) in o {
+                    merge(b.entry(k.clone()).or_insert(Value::Null), x);
+                }
+            }
+            (b, o) => *b = o.clone(),
+        }
+    }
+    for (k, x) in overrides {
+        merge(obj.entry(k.clone()).or_insert(Value::Null), x);
+    }
+    let out: T = serde_json::from_value(v).map_err(|e| OverrideError::BadValue(e.to_string()))?;
+    // a key the value does not read vanishes on the way back: refuse it
+    fn unread(back: &Value, over: &Value, path: &str) -> Option<OverrideError> {
+        let (Value::Object(b), Value::Object(o)) = (back, over) else {
+            return None;
+        };
+        for (k, x) in o {
+            let here = if path.is_empty() {
+                k.clone()
+            } else {
+                format!("{path}.{k}")
+            };
+            match b.get(k) {
+                // `null` clears an optional field, which may then not be
+                // written at all
+                None if x.is_null() => {}
+                None => {
+                    return Some(OverrideError::UnknownField {
+                        field: here,
+                        known: b.keys().cloned().collect(),
+                    });
+                }
+                Some(inner) => {
+                    if let Some(e) = unread(inner, x, &here) {
+                        return Some(e);
+                    }
+                }
+            }
+        }
+        None
+    }
+    let back = serde_json::to_value(&out).map_err(|e| OverrideError::BadValue(e.to_string()))?;
+    match unread(&back, &Value::Object(overrides.clone()), "") {
+        Some(e) => Err(e),
+        None => Ok(out),
+    }
 }
 
 /// Whether a contact counts for a rule (every kind of rule asks the same):

@@ -254,13 +254,29 @@ pub(crate) fn policy_arg(
     if let Ok(p) = policy.cast::<Policy>() {
         return Ok(p.get().0.clone());
     }
-    if let Ok(s) = policy.cast::<PyString>() {
-        let text: String = s.extract()?;
-        if !text.trim_start().starts_with('{') {
-            return preset(policy.py(), &text, None);
+    let py = policy.py();
+    let value = match policy.cast::<PyString>() {
+        // a bare preset name, or a policy as JSON text
+        Ok(s) => {
+            let text: String = s.extract()?;
+            if text.trim_start().starts_with('{') {
+                to_json(policy)?
+            } else {
+                serde_json::Value::String(text)
+            }
         }
-    }
-    from_py(policy, "policy")
+        Err(_) => to_json(policy)?,
+    };
+    minqing::cadence::policy_from_value(&value).map_err(|e| {
+        let at = Location::default().with_field("policy");
+        match e {
+            OverrideError::BadValue(_) => {
+                Failure::Parse(std::iter::once(e.to_problem(at)).collect())
+            }
+            _ => Failure::input(&e, at),
+        }
+        .into_pyerr(py)
+    })
 }
 
 /// Seed 003's work-station presence rule (群众工作站): the team in the

@@ -215,3 +215,20 @@ def test_overrides_merge_one_way_and_refuse_misspelt_keys():
     assert "cycle.joint_meting_day" in str(e.value)
     with pytest.raises(minqing.InputError):
         minqing.meetings_due([], today, {"min_station_members": 3})
+
+
+def test_a_policy_reads_one_way_in_every_form(township):
+    """The core's one policy reader (cadence::policy_from_value): a preset
+    name, {"preset", "overrides"} (as WebAssembly takes it) or a whole
+    policy give the same policy."""
+    start, end = datetime.date(2024, 1, 1), datetime.date(2024, 3, 31)
+    by_keywords = minqing.Policy.preset("grid_one_plus_x", hospitalisation_within_days=5)
+    forms = [by_keywords,
+             {"preset": "grid_one_plus_x", "overrides": {"hospitalisation_within_days": 5}},
+             json.dumps({"preset": "grid_one_plus_x", "overrides": {"hospitalisation_within_days": 5}}),
+             by_keywords.to_dict()]
+    results = [township.compliance(f, start=start, end=end) for f in forms]
+    assert len({(c.required, c.met, c.policy) for c in results}) == 1
+    with pytest.raises(minqing.InputError) as e:
+        township.compliance({"preset": "grid_one_plus_x", "overide": {}}, start=start, end=end)
+    assert e.value.code == "json.shape"

@@ -90,32 +90,14 @@ pub fn policy_preset(name: &str, overrides: Option<&Value>) -> Result<Policy, Re
 }
 
 /// A policy given as a preset name (`"contact_households"`), as
-/// `{ "preset": NAME, "overrides": {...} }`, or as a whole [`Policy`].
+/// `{ "preset": NAME, "overrides": {...} }`, or as a whole [`Policy`]: the
+/// core's one reader ([`cadence::policy_from_value`]).
 ///
 /// # Errors
-/// As [`policy_preset`]; `json.*` for a policy that does not read.
+/// `field.bad_value` (at `preset`) for an unknown preset; `json.shape` for
+/// a policy that does not read.
 pub fn policy_of_value(v: &Value) -> Result<Policy, Report> {
-    match v {
-        Value::String(name) => policy_preset(name, None),
-        Value::Object(o) if o.contains_key("preset") => {
-            if let Some(k) = o.keys().find(|k| *k != "preset" && *k != "overrides") {
-                return Err(shape(
-                    "policy",
-                    format!("policy 的预设形式只有 preset 和 overrides，没有 {k:?}"),
-                    format!("a preset policy has only preset and overrides, not {k:?}"),
-                ));
-            }
-            let name = o["preset"].as_str().ok_or_else(|| {
-                shape(
-                    "policy",
-                    "policy.preset 应为字符串".into(),
-                    "policy.preset must be a string".into(),
-                )
-            })?;
-            policy_preset(name, o.get("overrides"))
-        }
-        other => read_record(&other.to_string(), "policy"),
-    }
+    cadence::policy_from_value(v).map_err(|e| override_problem(e, "policy"))
 }
 
 /// [`policy_of_value`] over JSON text; a bare preset name

@@ -937,6 +937,62 @@ pub mod presets {
     }
 }
 
+/// A policy as every binding takes one: a preset name
+/// (`"contact_households"`), `{"preset": NAME, "overrides": {...}}` (the
+/// overrides are fields of the preset's struct, put over it by
+/// [`with_overrides`]), or a whole [`Policy`] in its JSON shape. The one
+/// reader of this argument.
+///
+/// # Errors
+/// [`OverrideError::UnknownPreset`] for a name no preset has;
+/// [`OverrideError::UnknownField`] for a key beside `preset` and
+/// `overrides` or an override the preset does not have;
+/// [`OverrideError::BadValue`] for a `preset` that is not text, overrides
+/// that are not an object, or a whole policy that does not read.
+///
+/// ```
+/// use minqing::cadence::{policy_from_value, OverrideError};
+/// use serde_json::json;
+/// let p = policy_from_value(&json!({"preset": "grid_one_plus_x",
+///                                   "overrides": {"hospitalisation_within_days": 5}}))?;
+/// assert_eq!(p.event_rules[0].within_days, 5);
+/// assert_eq!(policy_from_value(&json!("contact_households"))?.name, "contact_households");
+/// let whole = serde_json::to_value(&p).unwrap();
+/// assert_eq!(policy_from_value(&whole)?, p);
+/// assert!(matches!(policy_from_value(&json!("weekly")), Err(OverrideError::UnknownPreset(_))));
+/// assert!(matches!(policy_from_value(&json!({"preset": "grid_one_plus_x", "overide": {}})),
+///                  Err(OverrideError::UnknownField { .. })));
+/// # Ok::<(), OverrideError>(())
+/// ```
+pub fn policy_from_value(v: &serde_json::Value) -> Result<Policy, OverrideError> {
+    use serde_json::Value;
+    match v {
+        Value::String(name) => presets::by_name_with(name, &serde_json::Map::new()),
+        Value::Object(o) if o.contains_key("preset") => {
+            if let Some(k) = o.keys().find(|k| *k != "preset" && *k != "overrides") {
+                return Err(OverrideError::UnknownField {
+                    field: k.clone(),
+                    known: vec!["preset".into(), "overrides".into()],
+                });
+            }
+            let Some(name) = o["preset"].as_str() else {
+                return Err(OverrideError::BadValue("`preset` must be text".into()));
+            };
+            match o.get("overrides") {
+                None | Some(Value::Null) => presets::by_name_with(name, &serde_json::Map::new()),
+                Some(Value::Object(over)) => presets::by_name_with(name, over),
+                Some(_) => Err(OverrideError::BadValue(
+                    "`overrides` must be an object".into(),
+                )),
+            }
+        }
+        whole => serde_path_to_error::deserialize(whole).map_err(|e| {
+            let path = e.path().to_string();
+            OverrideError::BadValue(format!("{path}: {}", e.into_inner()))
+        }),
+    }
+}
+
 /// Why [`with_overrides`] or [`presets::by_name_with`] could not make
 /// what was asked.
 #[derive(Debug, Clone, PartialEq, Eq)]

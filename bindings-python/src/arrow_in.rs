@@ -1004,13 +1004,21 @@ pub(crate) fn to_dataset(t: &Tables) -> Result<Dataset, Report> {
                 Residency::parse,
                 &words_of(&Residency::ALL, Residency::as_str),
             );
+            // every cell is read (and each bad one reported) before the
+            // record is built, as the CSV reader does
+            let tags = row.tags(3);
+            let name = row.text_owned(4, false);
+            let phone = row.text_owned(5, false);
+            let members = row.count(6);
+            let head_birth_date = row.date(7, false);
+            let registered_on = row.date(8, false);
             let mut h = Household::new(id?, village?, residency?);
-            h.tags = row.tags(3);
-            h.name = row.text_owned(4, false);
-            h.phone = row.text_owned(5, false);
-            h.members = row.count(6);
-            h.head_birth_date = row.date(7, false);
-            h.registered_on = row.date(8, false);
+            h.tags = tags;
+            h.name = name;
+            h.phone = phone;
+            h.members = members;
+            h.head_birth_date = head_birth_date;
+            h.registered_on = registered_on;
             Some(h)
         },
     );
@@ -1034,17 +1042,16 @@ pub(crate) fn to_dataset(t: &Tables) -> Result<Dataset, Report> {
         |row| {
             let id = row.id::<CadreId>(0, true);
             let name = row.text_owned(1, true);
-            let mut c = Cadre::new(id?, name?);
-            c.phone = row.text_owned(2, false);
-            c.rank = row.word(3, false, Rank::parse, &ranks);
-            c.unit = row.id::<UnitId>(4, false);
-            c.min_households = row.count(5);
-            c.max_households = row.count(6);
+            let phone = row.text_owned(2, false);
+            let rank = row.word(3, false, Rank::parse, &ranks);
+            let unit = row.id::<UnitId>(4, false);
+            let min_households = row.count(5);
+            let max_households = row.count(6);
             // one cell grammar with the CSV reader: empty is all five,
             // `none` is none (minqing::io::cell::parse_duties)
             let cell = row.words(7).join("|");
-            match minqing::io::cell::parse_duties(Some(&cell)) {
-                Ok(set) => c.duties = set,
+            let duty_set = match minqing::io::cell::parse_duties(Some(&cell)) {
+                Ok(set) => Some(set),
                 Err(bad) => {
                     for w in bad {
                         row.bad(
@@ -1054,7 +1061,17 @@ pub(crate) fn to_dataset(t: &Tables) -> Result<Dataset, Report> {
                             format!("{w:?} is not one of {}", duties.join(", ")),
                         );
                     }
+                    None
                 }
+            };
+            let mut c = Cadre::new(id?, name?);
+            c.phone = phone;
+            c.rank = rank;
+            c.unit = unit;
+            c.min_households = min_households;
+            c.max_households = max_households;
+            if let Some(set) = duty_set {
+                c.duties = set;
             }
             Some(c)
         },

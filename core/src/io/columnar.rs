@@ -235,8 +235,41 @@ struct Pending {
     line: u64,
     column: usize,
     code: Code,
-    zh: &'static str,
+    zh: String,
     en: String,
+}
+
+/// The problems of a bad row as the general reader words them
+/// ([`crate::io::csv::row_problems`]), or `fallback` when it finds none.
+fn push_bad(
+    probs: &mut Problems,
+    kind: crate::io::csv::RowKind,
+    header: &[String],
+    line: u64,
+    rec: &[u8],
+    f: &[(usize, usize)],
+    fallback: impl FnOnce() -> Pending,
+) {
+    if probs.kept.len() >= probs.max {
+        return;
+    }
+    let fields: Vec<String> = f
+        .iter()
+        .map(|&(a, b)| String::from_utf8_lossy(&rec[a..b]).into_owned())
+        .collect();
+    let general = crate::io::csv::row_problems(kind, header, &fields);
+    if general.is_empty() {
+        probs.push(fallback);
+    }
+    for (column, code, zh, en) in general {
+        probs.push(|| Pending {
+            line,
+            column,
+            code,
+            zh,
+            en,
+        });
+    }
 }
 
 /// Per-chunk problem collection: every problem counted, the first `max`
@@ -547,10 +580,12 @@ struct VisitChunk {
     lines: u64,
 }
 
+#[allow(clippy::too_many_arguments)]
 fn parse_visit_chunk(
     chunk: &[u8],
     quoted: bool,
     cols: VisitCols,
+    header: &[String],
     index: &HouseholdIndex,
     window: Option<(i32, i32)>,
     max: usize,
@@ -567,7 +602,7 @@ fn parse_visit_chunk(
                 line,
                 column: 0,
                 code: Code::CsvFieldCount,
-                zh: "字段个数与表头不符",
+                zh: "字段个数与表头不符".into(),
                 en: format!("row has {} fields, the header {}", f.len(), cols.n),
             });
             return;
@@ -578,29 +613,26 @@ fn parse_visit_chunk(
             line,
             column,
             code,
-            zh,
+            zh: zh.into(),
             en,
         };
-        if hid.is_empty() || get(cols.cadre).is_empty() {
+        let kind = crate::io::csv::RowKind::Visits;
+        let bad_id = |b: &[u8]| std::str::from_utf8(b).map_or(true, |s| id_problem(s).is_some());
+        if bad_id(hid) || bad_id(get(cols.cadre)) {
             counts.bad += 1;
-            let c = if hid.is_empty() {
+            let c = if bad_id(hid) {
                 cols.household
             } else {
                 cols.cadre
             };
-            probs.push(|| {
-                bad(
-                    c,
-                    Code::FieldEmpty,
-                    "必填字段为空",
-                    "required field is empty".into(),
-                )
+            push_bad(&mut probs, kind, header, line, rec, f, || {
+                bad(c, Code::FieldBadId, "编号无效", "bad ID".into())
             });
             return;
         }
         let Some(day) = parse_datetime_day(at) else {
             counts.bad += 1;
-            probs.push(|| {
+            push_bad(&mut probs, kind, header, line, rec, f, || {
                 bad(
                     cols.at,
                     Code::FieldBadDatetime,
@@ -612,7 +644,7 @@ fn parse_visit_chunk(
         };
         let Some(mode) = parse_mode(mode) else {
             counts.bad += 1;
-            probs.push(|| {
+            push_bad(&mut probs, kind, header, line, rec, f, || {
                 bad(
                     cols.mode,
                     Code::FieldBadValue,
@@ -628,7 +660,7 @@ fn parse_visit_chunk(
             Some(other) => {
                 counts.bad += 1;
                 let c = cols.signed.unwrap_or(0);
-                probs.push(|| {
+                push_bad(&mut probs, kind, header, line, rec, f, || {
                     bad(
                         c,
                         Code::FieldBadBool,
@@ -715,6 +747,7 @@ pub fn read_visits<R: Read>(
     opts: &LoadOptions,
 ) -> Result<LoadedVisits, Report> {
     let cols: std::cell::Cell<Option<VisitCols>> = std::cell::Cell::new(None);
+    let names: std::cell::OnceCell<Vec<String>> = std::cell::OnceCell::new();
     let mut out = VisitColumns::with_capacity(opts.expected_rows);
     let mut counts = RowCounts::default();
     let mut pending: Vec<Pending> = Vec::new();
@@ -732,6 +765,7 @@ pub fn read_visits<R: Read>(
             if rep.has_errors() {
                 return Err(rep);
             }
+            let _ = names.set(header.to_vec());
             cols.set(Some(VisitCols {
                 n: header.len(),
                 household: column(header, "household_id").unwrap_or(0),
@@ -744,6 +778,7 @@ pub fn read_visits<R: Read>(
         },
         &mut |block, first_line, quoted| {
             let Some(c) = cols.get() else { return 0 };
+            let header_names: &[String] = names.get().map_or(&[], Vec::as_slice);
             let chunks: Vec<&[u8]> = if quoted {
                 vec![block]
             } else {
@@ -756,7 +791,7 @@ pub fn read_visits<R: Read>(
                     .ok()
                     .and_then(|mut p| p.pop())
                     .unwrap_or_default();
-                parse_visit_chunk(ch, quoted, c, index, window, max, buf)
+                parse_visit_chunk(ch, quoted, c, header_names, index, window, max, buf)
             });
             let mut line = first_line;
             for mut res in results {
@@ -1049,6 +1084,7 @@ pub fn read_households<R: Read>(r: R, opts: &LoadOptions) -> Result<LoadedHouseh
         registered: Option<usize>,
     }
     let cols: std::cell::Cell<Option<Cols>> = std::cell::Cell::new(None);
+    let names: std::cell::OnceCell<Vec<String>> = std::cell::OnceCell::new();
     let mut hs = HouseholdColumns::new();
     let mut index = HouseholdIndex::new(&hs);
     let mut counts = RowCounts::default();
@@ -1064,6 +1100,7 @@ pub fn read_households<R: Read>(r: R, opts: &LoadOptions) -> Result<LoadedHouseh
             if rep.has_errors() {
                 return Err(rep);
             }
+            let _ = names.set(header.to_vec());
             cols.set(Some(Cols {
                 n: header.len(),
                 id: column(header, "household_id").unwrap_or(0),
@@ -1083,9 +1120,11 @@ pub fn read_households<R: Read>(r: R, opts: &LoadOptions) -> Result<LoadedHouseh
                     line,
                     column,
                     code,
-                    zh,
+                    zh: zh.into(),
                     en,
                 };
+                let kind = crate::io::csv::RowKind::Households;
+                let header: &[String] = names.get().map_or(&[], Vec::as_slice);
                 if f.len() != c.n {
                     counts.bad += 1;
                     probs.push(|| {
@@ -1115,7 +1154,7 @@ pub fn read_households<R: Read>(r: R, opts: &LoadOptions) -> Result<LoadedHouseh
                 for (k, s) in [(c.id, id), (c.village, village)] {
                     if let Some(e) = id_problem(s) {
                         counts.bad += 1;
-                        probs.push(|| {
+                        push_bad(&mut probs, kind, header, line, rec, f, || {
                             bad(
                                 k,
                                 Code::FieldBadId,
@@ -1131,7 +1170,7 @@ pub fn read_households<R: Read>(r: R, opts: &LoadOptions) -> Result<LoadedHouseh
                     b"away" => Residency::Away,
                     other => {
                         counts.bad += 1;
-                        probs.push(|| {
+                        push_bad(&mut probs, kind, header, line, rec, f, || {
                             bad(
                                 c.residency,
                                 Code::FieldBadValue,
@@ -1163,7 +1202,7 @@ pub fn read_households<R: Read>(r: R, opts: &LoadOptions) -> Result<LoadedHouseh
                         for tag in t.split('|') {
                             if let Err(e) = check_tag(tag) {
                                 counts.bad += 1;
-                                probs.push(|| {
+                                push_bad(&mut probs, kind, header, line, rec, f, || {
                                     bad(
                                         k,
                                         Code::FieldBadValue,
@@ -1185,7 +1224,7 @@ pub fn read_households<R: Read>(r: R, opts: &LoadOptions) -> Result<LoadedHouseh
                             None => {
                                 counts.bad += 1;
                                 let k = c.registered.unwrap_or(0);
-                                probs.push(|| {
+                                push_bad(&mut probs, kind, header, line, rec, f, || {
                                     bad(
                                         k,
                                         Code::FieldBadDate,

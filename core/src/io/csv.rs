@@ -888,32 +888,34 @@ pub fn read_units<R: Read>(reader: R, opts: &ReadOptions) -> Parsed<Unit> {
 /// assert_eq!(h.name.as_deref(), Some("王,某"));
 /// ```
 pub fn read_households<R: Read>(reader: R, opts: &ReadOptions) -> Parsed<Household> {
-    read_table(reader, opts, HOUSEHOLD_COLUMNS, |r| {
-        let id = r.id(0, true);
-        let village = r.id(1, true);
-        let residency = r.word(
-            2,
-            true,
-            Residency::parse,
-            &words_of(&Residency::ALL, Residency::as_str),
-        );
-        let tags = r.tags(3);
-        let name = r.text(4, false);
-        let phone = r.text(5, false);
-        let members = r.number(6);
-        let head_birth_date = r.date(7, false);
-        let registered_on = r.date(8, false);
-        Some(Household {
-            id: id?,
-            village: village?,
-            residency: residency?,
-            tags: tags?,
-            name,
-            phone,
-            members,
-            head_birth_date,
-            registered_on,
-        })
+    read_table(reader, opts, HOUSEHOLD_COLUMNS, build_household)
+}
+
+fn build_household(r: &mut Row<'_>) -> Option<Household> {
+    let id = r.id(0, true);
+    let village = r.id(1, true);
+    let residency = r.word(
+        2,
+        true,
+        Residency::parse,
+        &words_of(&Residency::ALL, Residency::as_str),
+    );
+    let tags = r.tags(3);
+    let name = r.text(4, false);
+    let phone = r.text(5, false);
+    let members = r.number(6);
+    let head_birth_date = r.date(7, false);
+    let registered_on = r.date(8, false);
+    Some(Household {
+        id: id?,
+        village: village?,
+        residency: residency?,
+        tags: tags?,
+        name,
+        phone,
+        members,
+        head_birth_date,
+        registered_on,
     })
 }
 
@@ -1008,21 +1010,23 @@ pub fn read_assignments<R: Read>(reader: R, opts: &ReadOptions) -> Parsed<Assign
 /// assert_eq!(v.note.as_deref(), Some("说了\"低保\"的事"));
 /// ```
 pub fn read_visits<R: Read>(reader: R, opts: &ReadOptions) -> Parsed<Visit> {
-    read_table(reader, opts, VISIT_COLUMNS, |r| {
-        let household = r.id(0, true);
-        let cadre = r.id(1, true);
-        let at = r.datetime(2, true);
-        let mode = r.word(3, true, Mode::parse, &words_of(Mode::ALL, Mode::as_str));
-        let signed = r.boolean(4);
-        let note = r.text(5, false);
-        Some(Visit {
-            household: household?,
-            cadre: cadre?,
-            at: at?,
-            mode: mode?,
-            signed: signed?,
-            note,
-        })
+    read_table(reader, opts, VISIT_COLUMNS, build_visit)
+}
+
+fn build_visit(r: &mut Row<'_>) -> Option<Visit> {
+    let household = r.id(0, true);
+    let cadre = r.id(1, true);
+    let at = r.datetime(2, true);
+    let mode = r.word(3, true, Mode::parse, &words_of(Mode::ALL, Mode::as_str));
+    let signed = r.boolean(4);
+    let note = r.text(5, false);
+    Some(Visit {
+        household: household?,
+        cadre: cadre?,
+        at: at?,
+        mode: mode?,
+        signed: signed?,
+        note,
     })
 }
 
@@ -1065,6 +1069,66 @@ pub fn read_events<R: Read>(reader: R, opts: &ReadOptions) -> Parsed<HouseholdEv
     });
     parsed.report.problems.retain(|p| p.code != Code::CsvNoRows);
     parsed
+}
+
+/// The tables whose rows the columnar loader has the general reader
+/// diagnose ([`row_problems`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum RowKind {
+    /// households.csv.
+    Households,
+    /// visits.csv.
+    Visits,
+}
+
+/// The problems the general reader finds in one data row of `kind`
+/// (`header` the file's column names, `fields` the row's cells): each as
+/// its 0-based position in the row, code and messages, left to right. The
+/// columnar loader reports a bad row with these, so that the two readers
+/// refuse a row for the same reasons in the same words.
+pub(crate) fn row_problems(
+    kind: RowKind,
+    header: &[String],
+    fields: &[String],
+) -> Vec<(usize, Code, String, String)> {
+    let columns = match kind {
+        RowKind::Households => HOUSEHOLD_COLUMNS,
+        RowKind::Visits => VISIT_COLUMNS,
+    };
+    let mut cols: Vec<Option<usize>> = vec![None; columns.len()];
+    for (pos, name) in header.iter().enumerate() {
+        if let Some(k) = columns.iter().position(|c| c.0 == name.trim())
+            && cols[k].is_none()
+        {
+            cols[k] = Some(pos);
+        }
+    }
+    let mut report = Report::new();
+    let mut row = Row {
+        file: "",
+        line: 0,
+        fields,
+        cols: &cols,
+        names: columns,
+        report: &mut report,
+        ok: true,
+    };
+    match kind {
+        RowKind::Households => drop(build_household(&mut row)),
+        RowKind::Visits => drop(build_visit(&mut row)),
+    }
+    report.problems.sort_by_key(|p| p.location.column);
+    report
+        .problems
+        .into_iter()
+        .map(|p| {
+            let pos = p
+                .location
+                .column
+                .map_or(0, |c| c.saturating_sub(1) as usize);
+            (pos, p.code, p.message.zh, p.message.en)
+        })
+        .collect()
 }
 
 // ------------------------------------------------------------ the writers

@@ -617,17 +617,21 @@ fn parse_visit_chunk(
             en,
         };
         let kind = crate::io::csv::RowKind::Visits;
-        let bad_id = |b: &[u8]| std::str::from_utf8(b).map_or(true, |s| id_problem(s).is_some());
-        if bad_id(hid) || bad_id(get(cols.cadre)) {
+        // The household ID is checked only where the index cannot vouch
+        // for it (every ID in the index is valid): outside the window and
+        // when it is not found. The cadre ID is checked on every row.
+        let mut bad_id = |column: usize, probs: &mut Problems| {
             counts.bad += 1;
-            let c = if bad_id(hid) {
-                cols.household
-            } else {
-                cols.cadre
-            };
-            push_bad(&mut probs, kind, header, line, rec, f, || {
-                bad(c, Code::FieldBadId, "编号无效", "bad ID".into())
+            push_bad(probs, kind, header, line, rec, f, || {
+                bad(column, Code::FieldBadId, "编号无效", "bad ID".into())
             });
+        };
+        if hid.is_empty() {
+            bad_id(cols.household, &mut probs);
+            return;
+        }
+        if !id_bytes_ok(get(cols.cadre)) {
+            bad_id(cols.cadre, &mut probs);
             return;
         }
         let Some(day) = parse_datetime_day(at) else {
@@ -674,10 +678,18 @@ fn parse_visit_chunk(
         if let Some((lo, hi)) = window
             && (day < lo || day > hi)
         {
-            counts.outside_window += 1;
+            if id_bytes_ok(hid) {
+                counts.outside_window += 1;
+            } else {
+                bad_id(cols.household, &mut probs);
+            }
             return;
         }
         let Some(h) = index.get(hid) else {
+            if !id_bytes_ok(hid) {
+                bad_id(cols.household, &mut probs);
+                return;
+            }
             counts.unknown_household += 1;
             probs.push(|| {
                 bad(
@@ -1048,6 +1060,16 @@ fn map_chunks<T>(chunks: &[&[u8]], f: impl Fn(&[u8]) -> T) -> Vec<T> {
 // ---------------------------------------------------------------- households
 
 /// Why `s` is not a valid ID, with a fast path for short printable ASCII.
+/// True when `b` is a valid ID ([`check_id`]): printable ASCII of at most
+/// 64 bytes is decided without decoding.
+#[inline]
+fn id_bytes_ok(b: &[u8]) -> bool {
+    if !b.is_empty() && b.len() <= 64 && b.iter().all(|c| (0x21..=0x7e).contains(c)) {
+        return true;
+    }
+    std::str::from_utf8(b).is_ok_and(|s| check_id(s).is_ok())
+}
+
 fn id_problem(s: &str) -> Option<crate::id::IdError> {
     let b = s.as_bytes();
     if !b.is_empty() && b.len() <= 64 && b.iter().all(|c| (0x21..=0x7e).contains(c)) {

@@ -129,6 +129,7 @@ impl DueList {
     /// >>> ds = minqing.Dataset.from_json('''{"schema": "minqing/1",
     /// ...   "households": [{"household_id": "H1", "village_id": "V1", "residency": "resident"}],
     /// ...   "assignments": [{"household_id": "H1", "cadre_id": "C1", "from": "2024-01-01"}],
+    /// ...   "cadres": [{"cadre_id": "C1", "name": "甲"}],
     /// ...   "events": [{"household_id": "H1", "date": "2024-06-08", "kind": "hospitalisation"}]}''')
     /// >>> d = minqing.due_list(ds, "C1", datetime.date(2024, 6, 13), policy="grid_one_plus_x")
     /// >>> [(i["source"], i["rule"], i["event_kind"], i["deadline"], i["light"])
@@ -208,6 +209,7 @@ impl DueList {
     /// ...   "teams": [{"team_id": "WS1", "kind": "work_station", "unit_id": "V1", "leader": "C1", "members": []}],
     /// ...   "households": [{"household_id": "H1", "village_id": "V1", "residency": "resident"}],
     /// ...   "assignments": [{"household_id": "H1", "cadre_id": "C1", "from": "2024-01-01"}],
+    /// ...   "cadres": [{"cadre_id": "C1", "name": "甲"}],
     /// ...   "visits": [{"household_id": "H1", "cadre_id": "C1", "at": "2024-06-11T09:00:00", "mode": "at_station"}]}''')
     /// >>> d = minqing.due_list(ds, "C1", datetime.date(2024, 6, 13), presence=minqing.PresenceRule.work_station())
     /// >>> [(p["team_id"], p["days_this_week"], p["next_station_day"], p["light"])
@@ -242,7 +244,7 @@ impl DueList {
     /// The policy's event rules (list of dicts), indexed by the
     /// ``rule_index`` of ``"event"`` items.
     ///
-    /// >>> ds = minqing.Dataset()
+    /// >>> ds = minqing.Dataset.from_json('{"schema": "minqing/1", "cadres": [{"cadre_id": "C1", "name": "甲"}]}')
     /// >>> [r["name"] for r in minqing.due_list(ds, "C1", "2024-06-13", policy="grid_one_plus_x").event_rules]
     /// ['hospitalisation', 'wedding_or_funeral']
     #[getter]
@@ -313,6 +315,7 @@ fn cadre_arg(py: Python<'_>, id: &str) -> PyResult<CadreId> {
 /// >>> ds = minqing.Dataset.from_json('''{"schema": "minqing/1",
 /// ...   "households": [{"household_id": "H1", "village_id": "V1", "residency": "resident"}],
 /// ...   "assignments": [{"household_id": "H1", "cadre_id": "C1", "from": "2024-01-01"}],
+/// ...   "cadres": [{"cadre_id": "C1", "name": "甲"}],
 /// ...   "visits": [{"household_id": "H1", "cadre_id": "C1", "at": "2024-06-03T10:00:00", "mode": "in_person"}]}''')
 /// >>> d = minqing.due_list(ds, "C1", datetime.date(2024, 6, 13))
 /// >>> d
@@ -360,6 +363,9 @@ pub fn due_list(
     }
     let logs = requests.map(core_logs).transpose()?;
     let ds = &dataset.0;
+    minqing::due::known_cadre(ds, &cadre).map_err(|e| {
+        Failure::input(&e, Location::default().with_field("cadre_id")).into_pyerr(py)
+    })?;
     Ok(DueList(py.detach(|| {
         // The data set's requests, household events and teams.
         let book = DueBook::of_dataset(ds);
@@ -441,7 +447,8 @@ pub fn request_signal<'py>(
 ///
 /// >>> ds = minqing.Dataset.from_json('''{"schema": "minqing/1",
 /// ...   "households": [{"household_id": "H1", "village_id": "V1", "residency": "resident"}],
-/// ...   "assignments": [{"household_id": "H1", "cadre_id": "C1", "from": "2024-01-01"}]}''')
+/// ...   "assignments": [{"household_id": "H1", "cadre_id": "C1", "from": "2024-01-01"}],
+/// ...   "cadres": [{"cadre_id": "C1", "name": "甲"}]}''')
 /// >>> ics = minqing.ical(minqing.due_list(ds, "C1", datetime.date(2024, 6, 13)), days=7)
 /// >>> "DTSTART;VALUE=DATE:20240615" in ics, ics.startswith("BEGIN:VCALENDAR")
 /// (True, True)

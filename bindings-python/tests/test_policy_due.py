@@ -44,6 +44,11 @@ def test_every_refusal_of_an_argument_is_a_minqing_error_with_a_code(township):
     with pytest.raises(minqing.InputError) as e:
         minqing.request_signals(township, "NOBODY", datetime.datetime(2024, 3, 1, 9, 0))
     assert e.value.code == "field.bad_id"
+    # a due list of a cadre the data set does not have: refused, as in
+    # WebAssembly, not an empty list
+    with pytest.raises(minqing.InputError) as e:
+        minqing.due_list(township, "NOBODY", datetime.date(2024, 3, 1))
+    assert e.value.code == "field.bad_id"
 
 
 def test_policy_json_round_trip_and_policy_arguments(township):
@@ -173,6 +178,7 @@ def test_due_list_merges_requests_and_signal():
     ds = minqing.Dataset.from_json(json.dumps({
         "schema": "minqing/1",
         "households": [{"household_id": "H1", "village_id": "V1", "residency": "away"}],
+        "cadres": [{"cadre_id": "C1", "name": "甲"}],
         "assignments": [{"household_id": "H1", "cadre_id": "C1", "from": "2024-01-01"}]}))
     log = minqing.RequestLog("R1")
     at = datetime.datetime(2024, 5, 6, 10, 0)

@@ -525,22 +525,13 @@ impl DueInput {
     }
 }
 
-/// The cadre ID argument, checked against the data set.
+/// The cadre ID argument, checked against the data set
+/// ([`minqing::due::known_cadre`]).
 fn cadre_of(ds: &Dataset, cadre_id: &str) -> Result<CadreId, Report> {
-    let bad = || {
-        one(Problem::new(
-            Code::FieldBadId,
-            Location::default().with_field("cadreId"),
-            format!("数据集中没有干部 {cadre_id:?}"),
-            format!("the data set has no cadre {cadre_id:?}"),
-        ))
-    };
-    let id = CadreId::new(cadre_id).map_err(|_| bad())?;
-    if ds.cadres.iter().any(|c| c.id == id) {
-        Ok(id)
-    } else {
-        Err(bad())
-    }
+    let at = || Location::default().with_field("cadreId");
+    let id = CadreId::new(cadre_id).map_err(|e| one(e.to_problem(at())))?;
+    minqing::due::known_cadre(ds, &id).map_err(|e| one(e.to_problem(at())))?;
+    Ok(id)
 }
 
 /// A data set read once, for many due lists (`DuePlanner` in

@@ -1895,10 +1895,22 @@ pub fn request_signals(
     now: NaiveDateTime,
     policy: &CasePolicy,
 ) -> Result<Vec<RequestSignal>, DueError> {
-    if !ds.cadres.iter().any(|c| &c.id == cadre) {
-        return Err(DueError::UnknownCadre(cadre.clone()));
-    }
+    known_cadre(ds, cadre)?;
     Ok(DueBook::of_dataset(ds).request_signals(cadre, now, policy))
+}
+
+/// `cadre` is one of the data set's cadres: every binding checks a cadre
+/// argument with this before making the cadre's view, so that a misspelt
+/// ID is an error rather than an empty list.
+///
+/// # Errors
+/// [`DueError::UnknownCadre`].
+pub fn known_cadre(ds: &Dataset, cadre: &CadreId) -> Result<(), DueError> {
+    if ds.cadres.iter().any(|c| &c.id == cadre) {
+        Ok(())
+    } else {
+        Err(DueError::UnknownCadre(cadre.clone()))
+    }
 }
 
 #[cfg(test)]

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::calls::parse_date;
-use crate::document::{one, read_dataset, read_record};
+use crate::document::{Doc, one, read_dataset, read_record};
 use crate::requests::read_options;
 
 /// The names of the ready-made policies, as `policyPreset` takes them.
@@ -268,8 +268,8 @@ pub struct ComplianceOutput {
 /// # Errors
 /// The document, policy, window or options cannot be read, or the core
 /// refuses the policy (`field.bad_value`).
-pub fn compliance(
-    doc: &str,
+pub fn compliance<'d>(
+    doc: impl Into<Doc<'d>>,
     policy: &str,
     window: &str,
     options: Option<&str>,
@@ -277,7 +277,7 @@ pub fn compliance(
     let policy = read_policy(policy)?;
     let window = read_window(window)?;
     let options: ComplianceInput = read_options(options, "options")?;
-    let ds = read_dataset(doc)?;
+    let ds = doc.into().dataset()?;
     let r = compliance::compliance_of_dataset(&ds, &policy, window).map_err(compliance_error)?;
     let hs = HouseholdColumns::from_households(&ds.households);
     let hid = |h: u32| hs.id(h).to_string();
@@ -430,8 +430,8 @@ pub struct PresenceOutput {
 /// # Errors
 /// The document, window or rule cannot be read; `field.bad_id` for a team
 /// the data set does not have.
-pub fn station_presence(
-    doc: &str,
+pub fn station_presence<'d>(
+    doc: impl Into<Doc<'d>>,
     team_id: &str,
     window: &str,
     rule: Option<&str>,
@@ -439,7 +439,7 @@ pub fn station_presence(
     let window = read_window(window)?;
     let over: Option<Value> = rule.map(|r| read_record(r, "rule")).transpose()?;
     let rule = overridden(PresenceRule::default(), over.as_ref(), "rule")?;
-    let ds = read_dataset(doc)?;
+    let ds = doc.into().dataset()?;
     let team = ds
         .teams
         .iter()
@@ -557,6 +557,11 @@ impl Planner {
     /// The planner of a data set already read.
     pub fn of_dataset(ds: Dataset) -> Planner {
         Planner { ds }
+    }
+
+    /// The data set.
+    pub fn dataset(&self) -> &Dataset {
+        &self.ds
     }
 
     /// The cadre's due list on `today` ([`DueBook::due_list`]).

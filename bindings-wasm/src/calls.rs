@@ -11,7 +11,7 @@ use minqing::id::CadreId;
 use minqing::problem::{Code, Location, Problem, Report};
 use minqing::visit::Visit;
 
-use crate::document::{one, read_dataset, read_record};
+use crate::document::{Doc, one, read_dataset, read_record};
 
 /// Parses a calendar date argument (`"2024-06-30"`).
 ///
@@ -47,13 +47,13 @@ pub fn parse_datetime(s: &str, arg: &str) -> Result<NaiveDateTime, Report> {
 ///
 /// # Errors
 /// The document cannot be read, or `today` is not a date.
-pub fn validate_dataset(
-    doc: &str,
+pub fn validate_dataset<'d>(
+    doc: impl Into<Doc<'d>>,
     today: &str,
     min_station_members: Option<usize>,
 ) -> Result<Vec<Problem>, Report> {
     let today = parse_date(today, "today")?;
-    let ds = read_dataset(doc)?;
+    let ds = doc.into().dataset()?;
     let mut opts = ValidateOptions::new(today);
     if let Some(n) = min_station_members {
         opts = opts.min_station_members(n);
@@ -159,7 +159,11 @@ impl Checker {
 /// # Errors
 /// The document cannot be read, the cadre ID is not valid, or `at` is not a
 /// date-time.
-pub fn status_at(doc: &str, cadre_id: &str, at: &str) -> Result<Option<DutyStatus>, Report> {
+pub fn status_at<'d>(
+    doc: impl Into<Doc<'d>>,
+    cadre_id: &str,
+    at: &str,
+) -> Result<Option<DutyStatus>, Report> {
     let cadre = CadreId::new(cadre_id).map_err(|e| {
         one(Problem::new(
             Code::FieldBadId,
@@ -169,7 +173,7 @@ pub fn status_at(doc: &str, cadre_id: &str, at: &str) -> Result<Option<DutyStatu
         ))
     })?;
     let at = parse_datetime(at, "at")?;
-    let ds = read_dataset(doc)?;
+    let ds = doc.into().dataset()?;
     Ok(cadre::status_at(&ds.duty, &cadre, at))
 }
 

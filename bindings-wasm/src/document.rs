@@ -9,6 +9,49 @@ use minqing::io::{from_json_str, read_jsonl};
 use minqing::problem::{Code, Location, Problem, Report};
 use serde::de::DeserializeOwned;
 
+/// The data set argument of a call: a `minqing/1` document still to read
+/// (a free function's `doc`), or one read once already (a `Dataset`
+/// object's). Every call reads its data set through [`Doc::dataset`], so
+/// that the free function and the method are one code path.
+#[derive(Debug, Clone, Copy)]
+pub enum Doc<'a> {
+    /// JSON text.
+    Text(&'a str),
+    /// A data set already read.
+    Read(&'a minqing::dataset::Dataset),
+}
+
+impl<'a> From<&'a str> for Doc<'a> {
+    fn from(t: &'a str) -> Self {
+        Doc::Text(t)
+    }
+}
+
+impl<'a> From<&'a String> for Doc<'a> {
+    fn from(t: &'a String) -> Self {
+        Doc::Text(t)
+    }
+}
+
+impl<'a> From<&'a minqing::dataset::Dataset> for Doc<'a> {
+    fn from(ds: &'a minqing::dataset::Dataset) -> Self {
+        Doc::Read(ds)
+    }
+}
+
+impl<'a> Doc<'a> {
+    /// The data set: read from the text ([`read_dataset`]), or borrowed.
+    ///
+    /// # Errors
+    /// As [`read_dataset`].
+    pub fn dataset(self) -> Result<std::borrow::Cow<'a, minqing::dataset::Dataset>, Report> {
+        match self {
+            Doc::Text(t) => read_dataset(t).map(std::borrow::Cow::Owned),
+            Doc::Read(ds) => Ok(std::borrow::Cow::Borrowed(ds)),
+        }
+    }
+}
+
 /// Reads a `minqing/1` JSON document ([`minqing::io::from_json_str`]).
 ///
 /// # Errors

@@ -27,6 +27,7 @@
 //! | `dueList(doc, cadreId, today, options?)` | `DueList` |
 //! | `new DuePlanner(doc)`, `.dueList(cadreId, today, options?)` | `DueList` |
 //! | `planner.plan(cadreId, today, options?)` | `DuePlan`: the same list kept in wasm, read in parts |
+//! | `new Dataset(doc)`: `.validate`, `.statusAt`, `.coverage`, `.complianceSummary`, `.compliance`, `.stationPresence`, `.dueList`, `.requestSignals`, `.cadres()` | the free functions' answers, the document read once |
 //! | `version()` | the package version |
 //!
 //! `doc` is a `minqing/1` JSON document, as an object or as JSON text.
@@ -45,6 +46,7 @@ pub mod plan;
 pub mod planning;
 pub mod requests;
 
+use crate::document::Doc;
 use minqing::problem::{Code, Location, Problem, Report};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -174,6 +176,14 @@ pub fn validate_dataset(
     #[wasm_bindgen(unchecked_optional_param_type = "ValidateOptions")] options: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
     let doc = json_text(&doc, "doc")?;
+    validate_dataset_in(Doc::Text(&doc), today, options)
+}
+
+fn validate_dataset_in(
+    doc: Doc<'_>,
+    today: JsValue,
+    options: Option<JsValue>,
+) -> Result<JsValue, JsValue> {
     let today = string_arg(&today, "today", Code::FieldBadDate)?;
     let min_station_members = match options.filter(|o| !o.is_undefined() && !o.is_null()) {
         None => None,
@@ -198,7 +208,7 @@ pub fn validate_dataset(
             }
         }
     };
-    problems_to_js(calls::validate_dataset(&doc, &today, min_station_members))
+    problems_to_js(calls::validate_dataset(doc, &today, min_station_members))
 }
 
 /// `validateHousehold(household, doc, today)`: the field-level problems the
@@ -310,9 +320,13 @@ pub fn status_at(
     #[wasm_bindgen(unchecked_param_type = "IsoDateTime")] at: JsValue,
 ) -> Result<JsValue, JsValue> {
     let doc = json_text(&doc, "doc")?;
+    status_at_in(Doc::Text(&doc), cadre_id, at)
+}
+
+fn status_at_in(doc: Doc<'_>, cadre_id: JsValue, at: JsValue) -> Result<JsValue, JsValue> {
     let cadre_id = string_arg(&cadre_id, "cadreId", Code::FieldBadId)?;
     let at = string_arg(&at, "at", Code::FieldBadDatetime)?;
-    match calls::status_at(&doc, &cadre_id, &at) {
+    match calls::status_at(doc, &cadre_id, &at) {
         Ok(status) => to_js(&status),
         Err(report) => Err(throw(report.problems)),
     }
@@ -351,9 +365,13 @@ pub fn coverage(
     #[wasm_bindgen(unchecked_optional_param_type = "CoverageOptions")] options: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
     let doc = json_text(&doc, "doc")?;
+    coverage_in(Doc::Text(&doc), on, options)
+}
+
+fn coverage_in(doc: Doc<'_>, on: JsValue, options: Option<JsValue>) -> Result<JsValue, JsValue> {
     let on = string_arg(&on, "on", Code::FieldBadDate)?;
     let options = opt_json(options, "options")?;
-    answer(planning::coverage(&doc, &on, options.as_deref()))
+    answer(planning::coverage(doc, &on, options.as_deref()))
 }
 
 /// `complianceSummary(doc, scope, start, end)`: compliance with the
@@ -374,11 +392,20 @@ pub fn compliance_summary(
     #[wasm_bindgen(unchecked_param_type = "IsoDate")] end: JsValue,
 ) -> Result<JsValue, JsValue> {
     let doc = json_text(&doc, "doc")?;
+    compliance_summary_in(Doc::Text(&doc), scope, start, end)
+}
+
+fn compliance_summary_in(
+    doc: Doc<'_>,
+    scope: JsValue,
+    start: JsValue,
+    end: JsValue,
+) -> Result<JsValue, JsValue> {
     let scope = opt_json(Some(scope), "scope")?;
     let start = string_arg(&start, "start", Code::FieldBadDate)?;
     let end = string_arg(&end, "end", Code::FieldBadDate)?;
     answer(planning::compliance_summary(
-        &doc,
+        doc,
         scope.as_deref(),
         &start,
         &end,
@@ -400,9 +427,13 @@ pub fn request_signals(
     #[wasm_bindgen(unchecked_param_type = "IsoDateTime")] now: JsValue,
 ) -> Result<JsValue, JsValue> {
     let doc = json_text(&doc, "doc")?;
+    request_signals_in(Doc::Text(&doc), cadre_id, now)
+}
+
+fn request_signals_in(doc: Doc<'_>, cadre_id: JsValue, now: JsValue) -> Result<JsValue, JsValue> {
     let cadre_id = string_arg(&cadre_id, "cadreId", Code::FieldBadId)?;
     let now = string_arg(&now, "now", Code::FieldBadDatetime)?;
-    answer(planning::request_signals(&doc, &cadre_id, &now))
+    answer(planning::request_signals(doc, &cadre_id, &now))
 }
 
 /// `newRequestLog(requestId)`: an empty request log, to append the
@@ -560,11 +591,20 @@ pub fn compliance(
     #[wasm_bindgen(unchecked_optional_param_type = "ComplianceOptions")] options: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
     let doc = json_text(&doc, "doc")?;
+    compliance_in(Doc::Text(&doc), policy, window, options)
+}
+
+fn compliance_in(
+    doc: Doc<'_>,
+    policy: JsValue,
+    window: JsValue,
+    options: Option<JsValue>,
+) -> Result<JsValue, JsValue> {
     let policy = json_text(&policy, "policy")?;
     let window = json_text(&window, "window")?;
     let options = opt_json(options, "options")?;
     answer(cadence::compliance(
-        &doc,
+        doc,
         &policy,
         &window,
         options.as_deref(),
@@ -586,11 +626,20 @@ pub fn station_presence(
     #[wasm_bindgen(unchecked_optional_param_type = "Partial<PresenceRule>")] rule: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
     let doc = json_text(&doc, "doc")?;
+    station_presence_in(Doc::Text(&doc), team_id, window, rule)
+}
+
+fn station_presence_in(
+    doc: Doc<'_>,
+    team_id: JsValue,
+    window: JsValue,
+    rule: Option<JsValue>,
+) -> Result<JsValue, JsValue> {
     let team_id = string_arg(&team_id, "teamId", Code::FieldBadId)?;
     let window = json_text(&window, "window")?;
     let rule = opt_json(rule, "rule")?;
     answer(cadence::station_presence(
-        &doc,
+        doc,
         &team_id,
         &window,
         rule.as_deref(),
@@ -621,6 +670,162 @@ pub fn due_list(
         &today,
         options.as_deref(),
     ))
+}
+
+/// A data set read once (`new Dataset(doc)`): every call on it uses the
+/// same parsed, checked document instead of reading the township again, and
+/// answers exactly as the free function of the same name given that
+/// document (the free functions are conveniences over the same code).
+///
+/// ```js
+/// const ds = new Dataset(doc);
+/// const problems = ds.validate("2024-06-30");
+/// const list = ds.dueList("C1", "2024-06-13");
+/// const report = ds.compliance("four_fixed_three_arrivals", { start: "2024-01-01", end: "2024-06-30" });
+/// ds.free(); // when done
+/// ```
+#[wasm_bindgen(js_name = Dataset)]
+pub struct JsDataset {
+    inner: cadence::Planner,
+}
+
+#[wasm_bindgen(js_class = Dataset)]
+impl JsDataset {
+    /// Reads the document (a `minqing/1` object or its JSON text).
+    ///
+    /// # Errors
+    /// A `MinqingError` with a `json.*` code.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "DocumentInput")] doc: JsValue,
+    ) -> Result<JsDataset, JsValue> {
+        let doc = json_text(&doc, "doc")?;
+        match cadence::Planner::new(&doc) {
+            Ok(inner) => Ok(JsDataset { inner }),
+            Err(report) => Err(throw(report.problems)),
+        }
+    }
+
+    /// `ds.validate(today, options?)`: as `validateDataset`.
+    ///
+    /// # Errors
+    /// As the free function, less the document's own errors.
+    #[wasm_bindgen(js_name = validate, unchecked_return_type = "Problem[]")]
+    pub fn validate_dataset(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "IsoDate")] today: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "ValidateOptions")] options: Option<JsValue>,
+    ) -> Result<JsValue, JsValue> {
+        validate_dataset_in(Doc::Read(self.inner.dataset()), today, options)
+    }
+
+    /// `ds.statusAt(cadreId, at)`: as `statusAt`.
+    ///
+    /// # Errors
+    /// As the free function, less the document's own errors.
+    #[wasm_bindgen(js_name = statusAt, unchecked_return_type = "DutyStatus | null")]
+    pub fn status_at(
+        &self,
+        #[wasm_bindgen(js_name = cadreId, unchecked_param_type = "string")] cadre_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "IsoDateTime")] at: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        status_at_in(Doc::Read(self.inner.dataset()), cadre_id, at)
+    }
+
+    /// `ds.coverage(on, options?)`: as `coverage`.
+    ///
+    /// # Errors
+    /// As the free function, less the document's own errors.
+    #[wasm_bindgen(js_name = coverage, unchecked_return_type = "CoverageReport")]
+    pub fn coverage(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "IsoDate")] on: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "CoverageOptions")] options: Option<JsValue>,
+    ) -> Result<JsValue, JsValue> {
+        coverage_in(Doc::Read(self.inner.dataset()), on, options)
+    }
+
+    /// `ds.complianceSummary(scope, start, end)`: as `complianceSummary`.
+    ///
+    /// # Errors
+    /// As the free function, less the document's own errors.
+    #[wasm_bindgen(js_name = complianceSummary, unchecked_return_type = "ComplianceSummary")]
+    pub fn compliance_summary(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ComplianceScope")] scope: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "IsoDate")] start: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "IsoDate")] end: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        compliance_summary_in(Doc::Read(self.inner.dataset()), scope, start, end)
+    }
+
+    /// `ds.requestSignals(cadreId, now)`: as `requestSignals`.
+    ///
+    /// # Errors
+    /// As the free function, less the document's own errors.
+    #[wasm_bindgen(js_name = requestSignals, unchecked_return_type = "RequestSignal[]")]
+    pub fn request_signals(
+        &self,
+        #[wasm_bindgen(js_name = cadreId, unchecked_param_type = "string")] cadre_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "IsoDateTime")] now: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        request_signals_in(Doc::Read(self.inner.dataset()), cadre_id, now)
+    }
+
+    /// `ds.compliance(policy, window, options?)`: as `compliance`.
+    ///
+    /// # Errors
+    /// As the free function, less the document's own errors.
+    #[wasm_bindgen(js_name = compliance, unchecked_return_type = "ComplianceReport")]
+    pub fn compliance(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "PolicyInput")] policy: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "DateWindow")] window: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "ComplianceOptions")] options: Option<
+            JsValue,
+        >,
+    ) -> Result<JsValue, JsValue> {
+        compliance_in(Doc::Read(self.inner.dataset()), policy, window, options)
+    }
+
+    /// `ds.stationPresence(teamId, window, rule?)`: as `stationPresence`.
+    ///
+    /// # Errors
+    /// As the free function, less the document's own errors.
+    #[wasm_bindgen(js_name = stationPresence, unchecked_return_type = "PresenceReport")]
+    pub fn station_presence(
+        &self,
+        #[wasm_bindgen(js_name = teamId, unchecked_param_type = "string")] team_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "DateWindow")] window: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "Partial<PresenceRule>")] rule: Option<
+            JsValue,
+        >,
+    ) -> Result<JsValue, JsValue> {
+        station_presence_in(Doc::Read(self.inner.dataset()), team_id, window, rule)
+    }
+
+    /// `ds.dueList(cadreId, today, options?)`: as `dueList`.
+    ///
+    /// # Errors
+    /// As `dueList`, less the document's own errors.
+    #[wasm_bindgen(js_name = dueList, unchecked_return_type = "DueList")]
+    pub fn due_list(
+        &self,
+        #[wasm_bindgen(js_name = cadreId, unchecked_param_type = "string")] cadre_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "IsoDate")] today: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "DueOptions")] options: Option<JsValue>,
+    ) -> Result<JsValue, JsValue> {
+        let cadre_id = string_arg(&cadre_id, "cadreId", Code::FieldBadId)?;
+        let today = string_arg(&today, "today", Code::FieldBadDate)?;
+        let options = opt_json(options, "options")?;
+        answer_by_json(self.inner.due_list(&cadre_id, &today, options.as_deref()))
+    }
+
+    /// The IDs of the data set's cadres, sorted.
+    #[wasm_bindgen(unchecked_return_type = "string[]")]
+    pub fn cadres(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.cadres())
+    }
 }
 
 /// A data set read once for many due lists: `new DuePlanner(doc)`, then

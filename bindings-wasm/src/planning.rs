@@ -14,7 +14,7 @@ use minqing::problem::{Code, CodedError, Location, Problem, Report};
 use serde::{Deserialize, Serialize};
 
 use crate::calls::{parse_date, parse_datetime};
-use crate::document::{one, read_dataset};
+use crate::document::{Doc, one};
 use crate::requests::read_options;
 
 /// The options of `coverage` (camelCase); every field optional.
@@ -96,9 +96,13 @@ fn bad_id(field: &str, what: &str, id: &str) -> Report {
 ///
 /// # Errors
 /// The document or the options cannot be read, or `on` is not a date.
-pub fn coverage(doc: &str, on: &str, options: Option<&str>) -> Result<CoverageReport, Report> {
+pub fn coverage<'d>(
+    doc: impl Into<Doc<'d>>,
+    on: &str,
+    options: Option<&str>,
+) -> Result<CoverageReport, Report> {
     let on = parse_date(on, "on")?;
-    let ds = read_dataset(doc)?;
+    let ds = doc.into().dataset()?;
     let options: CoverageInput = read_options(options, "options")?;
     Ok(assign::check_coverage(&ds, on, &options.options()))
 }
@@ -113,8 +117,8 @@ pub fn coverage(doc: &str, on: &str, options: Option<&str>) -> Result<CoverageRe
 /// before `start` (`field.bad_date`), the scope names both a cadre and a
 /// village (`field.bad_value`) or one the data set does not have
 /// (`field.bad_id`).
-pub fn compliance_summary(
-    doc: &str,
+pub fn compliance_summary<'d>(
+    doc: impl Into<Doc<'d>>,
     scope: Option<&str>,
     start: &str,
     end: &str,
@@ -131,7 +135,7 @@ pub fn compliance_summary(
             "scope names a cadreId or a villageId, not both",
         )));
     }
-    let ds = read_dataset(doc)?;
+    let ds = doc.into().dataset()?;
     let report =
         compliance::compliance_of_dataset(&ds, &presets::four_fixed_three_arrivals(), window)
             .map_err(|e| {
@@ -181,9 +185,13 @@ pub fn compliance_summary(
 /// # Errors
 /// The document cannot be read, the cadre ID is not valid or not in the
 /// data set, or `now` is not a date-time.
-pub fn request_signals(doc: &str, cadre_id: &str, now: &str) -> Result<Vec<RequestSignal>, Report> {
+pub fn request_signals<'d>(
+    doc: impl Into<Doc<'d>>,
+    cadre_id: &str,
+    now: &str,
+) -> Result<Vec<RequestSignal>, Report> {
     let now: NaiveDateTime = parse_datetime(now, "now")?;
-    let ds = read_dataset(doc)?;
+    let ds = doc.into().dataset()?;
     let cadre = CadreId::new(cadre_id).map_err(|_| bad_id("cadreId", "cadre", cadre_id))?;
     minqing::due::request_signals(&ds, &cadre, now, &CasePolicy::default())
         .map_err(|e| one(e.to_problem(Location::default().with_field("cadreId"))))
@@ -192,6 +200,7 @@ pub fn request_signals(doc: &str, cadre_id: &str, now: &str) -> Result<Vec<Reque
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::document::read_dataset;
 
     const DOC: &str = r#"{"schema": "minqing/1",
         "units": [{"unit_id": "V1", "kind": "village"}],

@@ -481,6 +481,22 @@ mod binding {
         a
     }
 
+    /// `expected` (the free function's answer) is what the method of a
+    /// `Dataset` made from the same document gives too.
+    fn via_dataset(
+        input: &Value,
+        expected: Value,
+        f: impl Fn(&minqing_wasm::JsDataset) -> Result<JsValue, JsValue>,
+    ) -> Value {
+        let ds = minqing_wasm::JsDataset::new(js(&input["dataset"])).expect("a data set");
+        let got = back(&f(&ds).expect("the method answers"));
+        assert_eq!(
+            got, expected,
+            "the Dataset method gives the free function's answer"
+        );
+        expected
+    }
+
     pub fn validate(input: &Value) -> Vec<Value> {
         let options = input
             .pointer("/options/min_station_members")
@@ -498,12 +514,18 @@ mod binding {
         let got = both(input, |doc| {
             minqing_wasm::validate_dataset(doc, str_arg(input, "today"), options.clone())
         });
+        let got = via_dataset(input, got, |ds| {
+            ds.validate_dataset(str_arg(input, "today"), options.clone())
+        });
         got.as_array().expect("an array of problems").clone()
     }
 
     pub fn status_at(input: &Value) -> Value {
-        both(input, |doc| {
+        let got = both(input, |doc| {
             minqing_wasm::status_at(doc, str_arg(input, "cadre_id"), str_arg(input, "at"))
+        });
+        via_dataset(input, got, |ds| {
+            ds.status_at(str_arg(input, "cadre_id"), str_arg(input, "at"))
         })
     }
 
@@ -527,8 +549,11 @@ mod binding {
 
     pub fn coverage(input: &Value, options: Option<Value>) -> Value {
         let options = options_js(options);
-        both(input, |doc| {
+        let got = both(input, |doc| {
             minqing_wasm::coverage(doc, str_arg(input, "on"), options.clone())
+        });
+        via_dataset(input, got, |ds| {
+            ds.coverage(str_arg(input, "on"), options.clone())
         })
     }
 
@@ -578,16 +603,26 @@ mod binding {
         options: Option<Value>,
     ) -> Value {
         let options = options_js(options);
-        both(input, |doc| {
+        let got = both(input, |doc| {
             minqing_wasm::compliance(doc, js(policy), js(window), options.clone())
+        });
+        via_dataset(input, got, |ds| {
+            ds.compliance(js(policy), js(window), options.clone())
         })
     }
 
     pub fn station_presence(input: &Value, rule: Option<Value>) -> Value {
         let rule = options_js(rule);
-        both(input, |doc| {
+        let got = both(input, |doc| {
             minqing_wasm::station_presence(
                 doc,
+                str_arg(input, "team_id"),
+                js(&input["window"]),
+                rule.clone(),
+            )
+        });
+        via_dataset(input, got, |ds| {
+            ds.station_presence(
                 str_arg(input, "team_id"),
                 js(&input["window"]),
                 rule.clone(),
@@ -616,12 +651,21 @@ mod binding {
             )
             .expect("due list");
         assert_eq!(back(&again), list, "DuePlanner gives the same list");
-        list
+        via_dataset(input, list, |ds| {
+            ds.due_list(
+                str_arg(input, "cadre_id"),
+                str_arg(input, "today"),
+                options.clone(),
+            )
+        })
     }
 
     pub fn request_signals(input: &Value) -> Value {
-        both(input, |doc| {
+        let got = both(input, |doc| {
             minqing_wasm::request_signals(doc, str_arg(input, "cadre_id"), str_arg(input, "now"))
+        });
+        via_dataset(input, got, |ds| {
+            ds.request_signals(str_arg(input, "cadre_id"), str_arg(input, "now"))
         })
     }
 }

@@ -63,11 +63,10 @@ fn parse_args() -> Result<Args, String> {
             "--data" => args.data = Some(PathBuf::from(value()?)),
             "--write-csv" => args.write_csv = Some(PathBuf::from(value()?)),
             "--encoding" => {
-                args.encoding = match value()?.to_ascii_lowercase().as_str() {
-                    "utf8" | "utf-8" => Encoding::Utf8,
-                    "gb18030" | "gbk" => Encoding::Gb18030,
-                    other => return Err(format!("--encoding {other}: utf8 or gb18030")),
-                }
+                let v = value()?;
+                args.encoding = v
+                    .parse::<Encoding>()
+                    .map_err(|e| format!("--encoding: {e}"))?;
             }
             "--today" => {
                 let v = value()?;

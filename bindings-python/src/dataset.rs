@@ -390,19 +390,9 @@ pub fn read_csv_dir(
     encoding: &str,
     raise_on_error: bool,
 ) -> PyResult<(Dataset, Vec<Problem>)> {
-    let encoding = match encoding
-        .to_ascii_lowercase()
-        .replace(['-', '_'], "")
-        .as_str()
-    {
-        "utf8" => Encoding::Utf8,
-        "gb18030" | "gbk" | "gb2312" => Encoding::Gb18030,
-        other => {
-            return Err(pyo3::exceptions::PyValueError::new_err(format!(
-                "unknown encoding {other:?}: give \"utf8\" or \"gb18030\""
-            )));
-        }
-    };
+    let encoding: Encoding = encoding.parse().map_err(|e| {
+        Failure::input(&e, Location::default().with_field("encoding")).into_pyerr(py)
+    })?;
     let (ds, _sources, report) = py
         .detach(|| minqing::io::read_csv_dir(&path, encoding))
         .map_err(Failure::Parse)

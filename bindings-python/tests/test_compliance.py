@@ -101,8 +101,10 @@ def test_read_csv_dir_round_trip_and_problems(tmp_path, township_doc):
     with pytest.raises(minqing.ParseError) as e:
         minqing.read_csv_dir(tmp_path / "nowhere")
     assert e.value.code == "input.io"
-    with pytest.raises(ValueError):
+    with pytest.raises(minqing.InputError) as e:
         minqing.read_csv_dir(tmp_path, encoding="latin-1")
+    assert isinstance(e.value, ValueError) and e.value.code == "field.bad_value"
+    assert "未知的编码" in e.value.problems[0].message_zh
 
 
 def test_read_csv_dir_gb18030(tmp_path):

@@ -54,6 +54,40 @@ pub enum Encoding {
     Gb18030,
 }
 
+/// An encoding name no reader knows.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "unknown encoding {0:?}: give \"utf8\" or \"gb18030\" / 未知的编码 {0:?}：应为 utf8 或 gb18030"
+)]
+pub struct EncodingError(pub String);
+
+impl crate::problem::CodedError for EncodingError {
+    fn code(&self) -> Code {
+        Code::FieldBadValue
+    }
+}
+
+impl std::str::FromStr for Encoding {
+    type Err = EncodingError;
+
+    /// `utf8` or `gb18030`, any case, `-` and `_` ignored; `gbk` and
+    /// `gb2312` read as GB18030 (their superset).
+    ///
+    /// ```
+    /// use minqing::io::Encoding;
+    /// assert_eq!("UTF-8".parse::<Encoding>(), Ok(Encoding::Utf8));
+    /// assert_eq!("gbk".parse::<Encoding>(), Ok(Encoding::Gb18030));
+    /// assert!("latin-1".parse::<Encoding>().is_err());
+    /// ```
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        match name.to_ascii_lowercase().replace(['-', '_'], "").as_str() {
+            "utf8" => Ok(Encoding::Utf8),
+            "gb18030" | "gbk" | "gb2312" => Ok(Encoding::Gb18030),
+            _ => Err(EncodingError(name.to_string())),
+        }
+    }
+}
+
 /// Options of the CSV readers.
 ///
 /// ```

@@ -35,9 +35,9 @@ pub mod jsonl;
 pub use self::cell::MAX_TEXT_CHARS;
 #[cfg(feature = "csv")]
 pub use self::csv::{
-    CsvFiles, CsvWriters, Encoding, ReadOptions, read_assignments, read_cadres, read_csv_set,
-    read_events, read_households, read_units, read_visits, write_assignments, write_cadres,
-    write_csv_set, write_events, write_households, write_units, write_visits,
+    CsvFiles, CsvWriters, Encoding, EncodingError, ReadOptions, read_assignments, read_cadres,
+    read_csv_set, read_events, read_households, read_units, read_visits, write_assignments,
+    write_cadres, write_csv_set, write_events, write_households, write_units, write_visits,
 };
 #[cfg(feature = "fs")]
 pub use self::csv::{read_csv_dir, write_csv_dir};

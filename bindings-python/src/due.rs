@@ -333,15 +333,21 @@ pub fn due_list(
     cadre_id: &str,
     today: &Bound<'_, PyAny>,
     policy: Option<&Bound<'_, PyAny>>,
-    yellow_days: u32,
+    yellow_days: i64,
     requests: Option<&Bound<'_, PyList>>,
     case_policy: Option<&Bound<'_, PyAny>>,
     request_time: Option<NaiveTime>,
-    event_lookback_days: u32,
+    event_lookback_days: i64,
     presence: Option<&Bound<'_, PresenceRule>>,
 ) -> PyResult<DueList> {
     let today = date_arg(today, "today")?;
     let cadre = cadre_arg(py, cadre_id)?;
+    let days = |n: i64, what: &str| {
+        minqing::io::cell::count(n)
+            .map_err(|e| Failure::input(&e, Location::default().with_field(what)).into_pyerr(py))
+    };
+    let yellow_days = days(yellow_days, "yellow_days")?;
+    let event_lookback_days = days(event_lookback_days, "event_lookback_days")?;
     let mut opts = DueOptions::new()
         .policy(policy_arg(
             policy,

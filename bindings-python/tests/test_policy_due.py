@@ -49,6 +49,10 @@ def test_every_refusal_of_an_argument_is_a_minqing_error_with_a_code(township):
     with pytest.raises(minqing.InputError) as e:
         minqing.due_list(township, "NOBODY", datetime.date(2024, 3, 1))
     assert e.value.code == "field.bad_id"
+    # a negative count: a minqing error with a code, not OverflowError
+    with pytest.raises(minqing.InputError) as e:
+        minqing.due_list(township, "A", datetime.date(2024, 3, 1), yellow_days=-1)
+    assert (e.value.code, e.value.problems[0].location.field) == ("field.bad_number", "yellow_days")
 
 
 def test_policy_json_round_trip_and_policy_arguments(township):

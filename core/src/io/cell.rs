@@ -143,3 +143,30 @@ pub fn event_kind(s: &str) -> Option<crate::event::EventKind> {
     let ok = !s.is_empty() && s.trim() == s && !s.chars().any(char::is_control);
     ok.then(|| crate::event::EventKind::parse(s))
 }
+
+/// A count argument that is not a whole number from 0 to `u32::MAX` (a
+/// number of days, of problems to keep, of members).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0} is not a whole number from 0 to 4294967295 / {0} 不是 0 到 4294967295 之间的整数")]
+pub struct CountError(pub String);
+
+impl crate::problem::CodedError for CountError {
+    fn code(&self) -> crate::problem::Code {
+        crate::problem::Code::FieldBadNumber
+    }
+}
+
+/// `n` as a count: the one rule for every count a binding is given as a
+/// wider integer (Python's `int`, a JavaScript number).
+///
+/// ```
+/// use minqing::io::cell::count;
+/// assert_eq!(count(3), Ok(3));
+/// assert!(count(-1).is_err() && count(1 << 40).is_err());
+/// ```
+///
+/// # Errors
+/// [`CountError`] below 0 or above `u32::MAX`.
+pub fn count(n: i64) -> Result<u32, CountError> {
+    u32::try_from(n).map_err(|_| CountError(n.to_string()))
+}

@@ -683,10 +683,11 @@ pub fn compliance_csv(
     start: NaiveDate,
     end: NaiveDate,
     policy: Option<&Bound<'_, PyAny>>,
-    max_problems: usize,
+    max_problems: i64,
 ) -> PyResult<Compliance> {
     let policy = policy_arg(policy, presets::four_fixed_three_arrivals)?;
     let window = window(py, start, end)?;
+    let max_problems = crate::convert::count_arg(py, max_problems, "max_problems")? as usize;
     py.detach(|| {
         let tables = read_compliance_dir(&in_dir, window, max_problems).map_err(Failure::Parse)?;
         loaded(tables, policy, window)
@@ -728,12 +729,13 @@ pub fn compliance_arrow(
     start: NaiveDate,
     end: NaiveDate,
     policy: Option<&Bound<'_, PyAny>>,
-    max_problems: usize,
+    max_problems: i64,
     events: Option<AnyRecordBatch>,
     assignments: Option<AnyRecordBatch>,
 ) -> PyResult<Compliance> {
     let policy = policy_arg(policy, presets::four_fixed_three_arrivals)?;
     let window = window(py, start, end)?;
+    let max_problems = crate::convert::count_arg(py, max_problems, "max_problems")? as usize;
     let hb = crate::dataset::batches(Some(households))?.unwrap_or_default();
     let vb = crate::dataset::batches(Some(visits))?.unwrap_or_default();
     let eb = crate::dataset::batches(events)?;

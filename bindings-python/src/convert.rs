@@ -126,6 +126,14 @@ pub(crate) fn with_overrides<T: Serialize + DeserializeOwned>(
     })
 }
 
+/// A count argument (days, problems to keep, members) given as a Python
+/// `int`: refused with the core's `field.bad_number` when below 0 or too
+/// large ([`minqing::io::cell::count`]), never an `OverflowError`.
+pub(crate) fn count_arg(py: Python<'_>, n: i64, what: &str) -> PyResult<u32> {
+    minqing::io::cell::count(n)
+        .map_err(|e| Failure::input(&e, Location::default().with_field(what)).into_pyerr(py))
+}
+
 fn bad_time(py: Python<'_>, what: &str, text: &str) -> PyErr {
     Failure::parse_one(
         Code::FieldBadDate,

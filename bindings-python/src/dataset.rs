@@ -240,9 +240,11 @@ impl Dataset {
         &self,
         py: Python<'_>,
         today: NaiveDate,
-        min_station_members: usize,
+        min_station_members: i64,
         raise_on_error: bool,
     ) -> PyResult<Vec<Problem>> {
+        let min_station_members =
+            crate::convert::count_arg(py, min_station_members, "min_station_members")? as usize;
         let report = self.report(py, today, min_station_members);
         if raise_on_error && report.has_errors() {
             return Err(Failure::Validation(report).into_pyerr(py));
@@ -262,10 +264,12 @@ impl Dataset {
         &self,
         py: Python<'_>,
         today: NaiveDate,
-        min_station_members: usize,
-    ) -> Table {
+        min_station_members: i64,
+    ) -> PyResult<Table> {
+        let min_station_members =
+            crate::convert::count_arg(py, min_station_members, "min_station_members")? as usize;
         let report = self.report(py, today, min_station_members);
-        py.detach(|| arrow_out::problems_table(&report))
+        Ok(py.detach(|| arrow_out::problems_table(&report)))
     }
 
     /// What cadre ``cadre_id`` is doing at ``at`` (a naive

@@ -17,7 +17,7 @@ use pyo3::types::PyList;
 use serde_json::{Value, json};
 
 use crate::arrow_out::Table;
-use crate::convert::{Col, date_arg, datetime_arg, rows_table, to_py, with_overrides};
+use crate::convert::{Col, count_arg, date_arg, datetime_arg, rows_table, to_py, with_overrides};
 use crate::dataset::Dataset;
 use crate::errors::Failure;
 use crate::policy::{PresenceRule, policy_arg};
@@ -342,12 +342,8 @@ pub fn due_list(
 ) -> PyResult<DueList> {
     let today = date_arg(today, "today")?;
     let cadre = cadre_arg(py, cadre_id)?;
-    let days = |n: i64, what: &str| {
-        minqing::io::cell::count(n)
-            .map_err(|e| Failure::input(&e, Location::default().with_field(what)).into_pyerr(py))
-    };
-    let yellow_days = days(yellow_days, "yellow_days")?;
-    let event_lookback_days = days(event_lookback_days, "event_lookback_days")?;
+    let yellow_days = count_arg(py, yellow_days, "yellow_days")?;
+    let event_lookback_days = count_arg(py, event_lookback_days, "event_lookback_days")?;
     let mut opts = DueOptions::new()
         .policy(policy_arg(
             policy,
@@ -464,10 +460,11 @@ pub fn ical(
     py: Python<'_>,
     due: &DueList,
     now: Option<&Bound<'_, PyAny>>,
-    days: u32,
+    days: i64,
     name: Option<String>,
     contacts: Option<&Dataset>,
 ) -> PyResult<String> {
+    let days = count_arg(py, days, "days")?;
     let now = match now {
         Some(n) => datetime_arg(n, "now")?,
         None => due.0.today.and_time(NaiveTime::MIN),

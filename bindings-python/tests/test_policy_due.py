@@ -53,6 +53,14 @@ def test_every_refusal_of_an_argument_is_a_minqing_error_with_a_code(township):
     with pytest.raises(minqing.InputError) as e:
         minqing.due_list(township, "A", datetime.date(2024, 3, 1), yellow_days=-1)
     assert (e.value.code, e.value.problems[0].location.field) == ("field.bad_number", "yellow_days")
+    with pytest.raises(minqing.InputError) as e:
+        township.validate(datetime.date(2024, 3, 1), min_station_members=-3)
+    assert e.value.code == "field.bad_number"
+    with pytest.raises(minqing.InputError):
+        minqing.compliance_arrow(_households_table(), _visits_table(), start=start, end=end,
+                                 max_problems=-1)
+    with pytest.raises(minqing.InputError):
+        minqing.ical(minqing.due_list(township, "A", datetime.date(2024, 3, 1)), days=-7)
 
 
 def test_policy_json_round_trip_and_policy_arguments(township):
@@ -242,3 +250,14 @@ def test_a_policy_reads_one_way_in_every_form(township):
     with pytest.raises(minqing.InputError) as e:
         township.compliance({"preset": "grid_one_plus_x", "overide": {}}, start=start, end=end)
     assert e.value.code == "json.shape"
+
+
+def _households_table():
+    import pyarrow as pa
+    return pa.table({"household_id": ["H1"], "village_id": ["V1"], "residency": ["away"]})
+
+
+def _visits_table():
+    import pyarrow as pa
+    return pa.table({"household_id": ["H1"], "cadre_id": ["C1"], "at": ["2024-01-09T10:00"],
+                     "mode": ["phone"]})

@@ -15,7 +15,8 @@ use minqing::problem::Code;
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
-/// A cell: its text, and whether the general grammar takes it.
+/// An ID cell: mostly valid, sometimes empty, padded, too long or with a
+/// control character.
 fn id_cell() -> impl Strategy<Value = String> {
     prop_oneof![
         4 => "[A-Z][0-9]{1,3}",

@@ -342,7 +342,7 @@ fn compliance_fast_vector(input: &Value) -> Value {
     let t = read_compliance_csv(files, window, 100, names).expect("the tables load");
     let bad: Vec<_> = t.all_problems().filter(|p| p.is_error()).collect();
     assert!(bad.is_empty(), "{bad:?}");
-    let r = t.compliance(&policy, window).expect("compliance");
+    let r = t.compliance(&policy).expect("compliance");
     let cadres = t.by_cadre(&r, acc).expect("assignments were given");
     compliance_json(&r, &t.households.households, &policy, cadres)
 }

@@ -19,7 +19,7 @@ use minqing::assign::Assignment;
 use minqing::cadre::{Cadre, Duty, DutySpan, DutyStatus, Rank, Team, TeamKind};
 use minqing::case::{Entry, RequestEvent, RequestLog as CoreLog};
 use minqing::dataset::Dataset;
-use minqing::event::{EventKind, HouseholdEvent};
+use minqing::event::HouseholdEvent;
 use minqing::household::{Household, Residency, Tag, check_tag};
 use minqing::id::{CadreId, HouseholdId, IdError, RequestId, TeamId, UnitId};
 use minqing::io::columnar::{
@@ -899,11 +899,7 @@ fn read_assignments(batches: Option<&[RecordBatch]>, r: &mut Report) -> Vec<Assi
 /// [`minqing::io::cell::event_kind`]).
 fn read_events(batches: Option<&[RecordBatch]>, r: &mut Report) -> Vec<HouseholdEvent> {
     use Want::*;
-    let known: Vec<&str> = EventKind::KNOWN
-        .iter()
-        .map(EventKind::as_str)
-        .chain(["any other word"])
-        .collect();
+    let known = minqing::io::cell::event_kind_words();
     read(
         "events",
         batches,

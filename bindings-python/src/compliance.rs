@@ -38,8 +38,6 @@ use crate::problem::Problem;
 struct Skipped {
     households: Option<RowCounts>,
     visits: Option<RowCounts>,
-    /// Household events naming a household the table does not have.
-    events_unknown_household: Option<u64>,
 }
 
 /// Visit compliance of a policy over a window (四定三到 and other
@@ -558,10 +556,9 @@ impl Compliance {
         }
         if let Some(c) = &self.skipped.visits {
             d.set_item("visits", counts_dict(py, c)?)?;
-        }
-        if let Some(n) = self.skipped.events_unknown_household {
+            // loaded tables: their events of unknown households too
             let e = PyDict::new(py);
-            e.set_item("unknown_household", n)?;
+            e.set_item("unknown_household", self.report.events_unknown_household)?;
             d.set_item("events", e)?;
         }
         Ok(d)
@@ -690,7 +687,7 @@ pub fn compliance_csv(
     let max_problems = crate::convert::count_arg(py, max_problems, "max_problems")? as usize;
     py.detach(|| {
         let tables = read_compliance_dir(&in_dir, window, max_problems).map_err(Failure::Parse)?;
-        loaded(tables, policy, window)
+        loaded(tables, policy)
     })
     .or_raise(py)
 }
@@ -704,9 +701,13 @@ pub fn compliance_csv(
 /// is skipped and counted, a repeated household ID counted as a duplicate
 /// (the first wins), visits outside the window or of households not in the
 /// table counted and left out (``.skipped``); the first problems are kept
-/// with their table, row and field (``.problems``). Raises ``ParseError``
-/// only when a required column is missing or of an unusable type. The GIL
-/// is released while converting and computing.
+/// with their table, row and field (``.problems``). ``events``
+/// (``household_id``, ``date``, ``kind``) and ``assignments``
+/// (``household_id``, ``cadre_id``, ``from``, ``to``) are read as
+/// events.csv and assignments.csv: event rules need the first, ``cadres``
+/// and ``by_cadre`` the second (else ``InputError``). Raises
+/// ``ParseError`` only when a required column is missing or of an
+/// unusable type. The GIL is released while converting and computing.
 ///
 /// >>> import pyarrow as pa
 /// >>> c = minqing.compliance_arrow(
@@ -747,7 +748,7 @@ pub fn compliance_arrow(
             .max_problems(max_problems);
         let (hs, vs) =
             arrow_in::compliance_columns(&hb, &vb, &hopts, &vopts).map_err(Failure::Parse)?;
-        let mut tables = ComplianceTables::new(hs, vs);
+        let mut tables = ComplianceTables::new(hs, vs, window);
         if let Some(eb) = &eb {
             let (events, report) = arrow_in::events(eb);
             tables.problems.extend(report);
@@ -758,23 +759,20 @@ pub fn compliance_arrow(
             tables.problems.extend(report);
             tables.assignments = Some(assignments);
         }
-        loaded(tables, policy, window)
+        loaded(tables, policy)
     })
     .or_raise(py)
 }
 
 /// A result over loaded tables: the rows the loaders left out are counted
 /// in ``skipped`` and in the report's visit figures.
-fn loaded(tables: ComplianceTables, policy: Policy, window: Window) -> Result<Compliance, Failure> {
-    let report = tables
-        .compliance(&policy, window)
-        .map_err(compliance_error)?;
+fn loaded(tables: ComplianceTables, policy: Policy) -> Result<Compliance, Failure> {
+    let report = tables.compliance(&policy).map_err(compliance_error)?;
     let problems: Report = tables.all_problems().cloned().collect();
     Ok(Compliance {
         skipped: Skipped {
             households: Some(tables.households.counts),
             visits: Some(tables.visits.counts),
-            events_unknown_household: Some(report.events_unknown_household),
         },
         report,
         policy,

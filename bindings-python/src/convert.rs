@@ -15,7 +15,7 @@ use arrow_array::builder::{
 use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
-use minqing::problem::{Code, CodedError, Location};
+use minqing::problem::{Code, Location};
 use pyo3::prelude::*;
 use pyo3::types::{PyCFunction, PyDate, PyDateTime, PyDict, PyFrozenSet, PySet, PyString, PyTuple};
 use serde::Serialize;
@@ -107,23 +107,13 @@ pub(crate) fn with_overrides<T: Serialize + DeserializeOwned>(
     let Some(o) = overrides.filter(|o| !o.is_none()) else {
         return Ok(default);
     };
-    let over = match to_json(o)? {
-        Value::Object(m) => m,
-        _ => {
-            let e = minqing::cadence::OverrideError::NotAStruct;
-            return Err(Failure::input(&e, Location::default().with_field(what)).into_pyerr(py));
-        }
+    let refused = |e: minqing::cadence::OverrideError| {
+        Failure::of_override(&e, Location::default().at_path(what)).into_pyerr(py)
     };
-    minqing::cadence::with_overrides(default, &over).map_err(|e| {
-        let loc = Location::default().at_path(what);
-        match e {
-            minqing::cadence::OverrideError::BadValue(_) => {
-                Failure::Parse(std::iter::once(e.to_problem(loc)).collect())
-            }
-            _ => Failure::input(&e, loc),
-        }
-        .into_pyerr(py)
-    })
+    let Value::Object(over) = to_json(o)? else {
+        return Err(refused(minqing::cadence::OverrideError::NotAStruct));
+    };
+    minqing::cadence::with_overrides(default, &over).map_err(refused)
 }
 
 /// A count argument (days, problems to keep, members) given as a Python

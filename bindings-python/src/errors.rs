@@ -109,6 +109,18 @@ impl Failure {
         Failure::Input(std::iter::once(e.to_problem(location)).collect())
     }
 
+    /// An override or policy refusal at `location`: a value that does not
+    /// fit is a `ParseError` (`json.shape`), any other refusal (an unknown
+    /// preset or field, overrides that are not an object) an `InputError`.
+    pub(crate) fn of_override(e: &minqing::cadence::OverrideError, location: Location) -> Self {
+        match e {
+            minqing::cadence::OverrideError::BadValue(_) => {
+                Failure::Parse(std::iter::once(e.to_problem(location)).collect())
+            }
+            _ => Failure::input(e, location),
+        }
+    }
+
     fn report(&self) -> &Report {
         match self {
             Failure::Parse(r)

@@ -44,13 +44,10 @@ fn override_error(py: Python<'_>, e: OverrideError, what: &str) -> PyErr {
         OverrideError::UnknownField { .. } => {
             PyTypeError::new_err(format!("{what}: {}", e.message().en))
         }
-        OverrideError::BadValue(_) => Failure::Parse(
-            std::iter::once(e.to_problem(Location::default().at_path(what))).collect(),
-        )
-        .into_pyerr(py),
-        OverrideError::UnknownPreset(_) | OverrideError::NotAStruct => {
-            Failure::input(&e, Location::default().with_field(what)).into_pyerr(py)
+        OverrideError::BadValue(_) => {
+            Failure::of_override(&e, Location::default().at_path(what)).into_pyerr(py)
         }
+        _ => Failure::of_override(&e, Location::default().with_field(what)).into_pyerr(py),
     }
 }
 
@@ -268,14 +265,7 @@ pub(crate) fn policy_arg(
         Err(_) => to_json(policy)?,
     };
     minqing::cadence::policy_from_value(&value).map_err(|e| {
-        let at = Location::default().with_field("policy");
-        match e {
-            OverrideError::BadValue(_) => {
-                Failure::Parse(std::iter::once(e.to_problem(at)).collect())
-            }
-            _ => Failure::input(&e, at),
-        }
-        .into_pyerr(py)
+        Failure::of_override(&e, Location::default().with_field("policy")).into_pyerr(py)
     })
 }
 

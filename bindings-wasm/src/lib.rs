@@ -672,6 +672,26 @@ pub fn due_list(
     ))
 }
 
+/// The document read once, for `Dataset` and `DuePlanner`.
+fn read_planner(doc: &JsValue) -> Result<cadence::Planner, JsValue> {
+    let doc = json_text(doc, "doc")?;
+    cadence::Planner::new(&doc).map_err(|report| throw(report.problems))
+}
+
+/// `dueList` on a data set read once: the method of `Dataset` and of
+/// `DuePlanner`.
+fn planner_due_list(
+    planner: &cadence::Planner,
+    cadre_id: JsValue,
+    today: JsValue,
+    options: Option<JsValue>,
+) -> Result<JsValue, JsValue> {
+    let cadre_id = string_arg(&cadre_id, "cadreId", Code::FieldBadId)?;
+    let today = string_arg(&today, "today", Code::FieldBadDate)?;
+    let options = opt_json(options, "options")?;
+    answer_by_json(planner.due_list(&cadre_id, &today, options.as_deref()))
+}
+
 /// A data set read once (`new Dataset(doc)`): every call on it uses the
 /// same parsed, checked document instead of reading the township again, and
 /// answers exactly as the free function of the same name given that
@@ -699,11 +719,7 @@ impl JsDataset {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "DocumentInput")] doc: JsValue,
     ) -> Result<JsDataset, JsValue> {
-        let doc = json_text(&doc, "doc")?;
-        match cadence::Planner::new(&doc) {
-            Ok(inner) => Ok(JsDataset { inner }),
-            Err(report) => Err(throw(report.problems)),
-        }
+        read_planner(&doc).map(|inner| JsDataset { inner })
     }
 
     /// `ds.validate(today, options?)`: as `validateDataset`.
@@ -815,10 +831,7 @@ impl JsDataset {
         #[wasm_bindgen(unchecked_param_type = "IsoDate")] today: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "DueOptions")] options: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
-        let cadre_id = string_arg(&cadre_id, "cadreId", Code::FieldBadId)?;
-        let today = string_arg(&today, "today", Code::FieldBadDate)?;
-        let options = opt_json(options, "options")?;
-        answer_by_json(self.inner.due_list(&cadre_id, &today, options.as_deref()))
+        planner_due_list(&self.inner, cadre_id, today, options)
     }
 
     /// The IDs of the data set's cadres, sorted.
@@ -846,11 +859,7 @@ impl DuePlanner {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "DocumentInput")] doc: JsValue,
     ) -> Result<DuePlanner, JsValue> {
-        let doc = json_text(&doc, "doc")?;
-        match cadence::Planner::new(&doc) {
-            Ok(inner) => Ok(DuePlanner { inner }),
-            Err(report) => Err(throw(report.problems)),
-        }
+        read_planner(&doc).map(|inner| DuePlanner { inner })
     }
 
     /// `planner.dueList(cadreId, today, options?)`: as `dueList`.
@@ -864,10 +873,7 @@ impl DuePlanner {
         #[wasm_bindgen(unchecked_param_type = "IsoDate")] today: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "DueOptions")] options: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
-        let cadre_id = string_arg(&cadre_id, "cadreId", Code::FieldBadId)?;
-        let today = string_arg(&today, "today", Code::FieldBadDate)?;
-        let options = opt_json(options, "options")?;
-        answer_by_json(self.inner.due_list(&cadre_id, &today, options.as_deref()))
+        planner_due_list(&self.inner, cadre_id, today, options)
     }
 
     /// `planner.plan(cadreId, today, options?)`: the same list as

@@ -144,6 +144,16 @@ pub fn event_kind(s: &str) -> Option<crate::event::EventKind> {
     ok.then(|| crate::event::EventKind::parse(s))
 }
 
+/// The words an event kind cell takes, for messages: the known kinds,
+/// then "any other word".
+pub fn event_kind_words() -> Vec<&'static str> {
+    crate::event::EventKind::KNOWN
+        .iter()
+        .map(crate::event::EventKind::as_str)
+        .chain(["any other word"])
+        .collect()
+}
+
 /// A count argument that is not a whole number from 0 to `u32::MAX` (a
 /// number of days, of problems to keep, of members).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -32,7 +32,7 @@ use std::io::{Read, Write};
 use crate::assign::Assignment;
 use crate::cadre::{Cadre, Duty, Rank};
 use crate::dataset::{Dataset, Sources};
-use crate::event::{EventKind, HouseholdEvent};
+use crate::event::HouseholdEvent;
 use crate::household::{Household, Residency, Tag, check_tag};
 use crate::id::IdError;
 use crate::io::{Parsed, words_of};
@@ -1067,7 +1067,7 @@ fn build_visit(r: &mut Row<'_>) -> Option<Visit> {
 /// Reads events.csv, the household events that start a visit deadline
 /// (seed 000: hospitalisation, wedding, funeral): `household_id, date,
 /// kind`, all required. `kind` is `hospitalisation`, `wedding`, `funeral`
-/// or any other word, kept as [`EventKind::Custom`]. A file with a header
+/// or any other word, kept as [`EventKind::Custom`](crate::event::EventKind::Custom). A file with a header
 /// and no row is a household list with no events: not a problem.
 ///
 /// # Errors
@@ -1086,11 +1086,7 @@ fn build_visit(r: &mut Row<'_>) -> Option<Visit> {
 /// assert_eq!((p.code, p.location.line, p.location.column), (Code::FieldBadDate, Some(4), Some(2)));
 /// ```
 pub fn read_events<R: Read>(reader: R, opts: &ReadOptions) -> Parsed<HouseholdEvent> {
-    let known: Vec<&str> = EventKind::KNOWN
-        .iter()
-        .map(EventKind::as_str)
-        .chain(["any other word"])
-        .collect();
+    let known = cell::event_kind_words();
     let mut parsed = read_table(reader, opts, EVENT_COLUMNS, |r| {
         let household = r.id(0, true);
         let date = r.date(1, true);
@@ -1686,19 +1682,7 @@ pub fn read_csv_dir(
     }
     let names = FILE_NAMES.map(|n| dir.join(n).display().to_string());
     let mut report = Report::new();
-    let mut open = |i: usize| match std::fs::File::open(dir.join(FILE_NAMES[i])) {
-        Ok(f) => Some(std::io::BufReader::new(f)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => {
-            report.push(Problem::new(
-                Code::InputIo,
-                Location::file(names[i].clone()),
-                format!("无法打开文件：{e}"),
-                format!("cannot open the file: {e}"),
-            ));
-            None
-        }
-    };
+    let mut open = |i: usize| open_if_there(&names[i], &mut report);
     let files = CsvFiles {
         units: open(0),
         households: open(1),
@@ -1716,6 +1700,30 @@ pub fn read_csv_dir(
     }
     report.extend(more);
     Ok((ds, src, report))
+}
+
+/// Opens file `path` for reading (feature `fs`); `None` when it is not
+/// there, or when it exists but cannot be opened: then an `input.io`
+/// problem naming it goes into `report`. The one file opener of the folder
+/// readers.
+#[cfg(feature = "fs")]
+pub(crate) fn open_if_there(
+    path: &str,
+    report: &mut Report,
+) -> Option<std::io::BufReader<std::fs::File>> {
+    match std::fs::File::open(path) {
+        Ok(f) => Some(std::io::BufReader::new(f)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => {
+            report.push(Problem::new(
+                Code::InputIo,
+                Location::file(path),
+                format!("无法打开文件：{e}"),
+                format!("cannot open the file: {e}"),
+            ));
+            None
+        }
+    }
 }
 
 /// Writes the six files into folder `dir` (feature `fs`), creating it if

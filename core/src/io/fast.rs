@@ -41,6 +41,9 @@ pub struct ComplianceTables {
     pub households: LoadedHouseholds,
     /// The visits in the window of known households.
     pub visits: LoadedVisits,
+    /// The window the visits were loaded with, and the one compliance is
+    /// computed over (visits outside it were not kept).
+    pub window: Window,
     /// The household events (hospitalisation, wedding, funeral, ...).
     pub events: Vec<HouseholdEvent>,
     /// The assignments; `None` when none were given (then
@@ -52,11 +55,13 @@ pub struct ComplianceTables {
 }
 
 impl ComplianceTables {
-    /// Households and visits only: no events, no assignments.
-    pub fn new(households: LoadedHouseholds, visits: LoadedVisits) -> Self {
+    /// Households and visits (loaded with `window`) only: no events, no
+    /// assignments.
+    pub fn new(households: LoadedHouseholds, visits: LoadedVisits, window: Window) -> Self {
         ComplianceTables {
             households,
             visits,
+            window,
             events: Vec::new(),
             assignments: None,
             problems: Report::new(),
@@ -75,29 +80,22 @@ impl ComplianceTables {
         self
     }
 
-    /// Compliance of `policy` over `window`: every period, event and round
-    /// rule, as [`compliance_of_dataset`] computes it, with the rows the
-    /// loaders left out counted in the report's visit figures.
-    ///
-    /// `window` should be the one the visits were loaded with: visits
-    /// outside it were not kept.
+    /// Compliance of `policy` over the tables' window: every period, event
+    /// and round rule, as [`compliance_of_dataset`] computes it, with the
+    /// rows the loaders left out counted in the report's visit figures.
     ///
     /// # Errors
     /// As [`crate::compliance::compliance`].
     ///
     /// [`compliance_of_dataset`]: crate::compliance::compliance_of_dataset
-    pub fn compliance(
-        &self,
-        policy: &Policy,
-        window: Window,
-    ) -> Result<ComplianceReport, ComplianceError> {
+    pub fn compliance(&self, policy: &Policy) -> Result<ComplianceReport, ComplianceError> {
         let (events, unknown) = events_to_columns(&self.households.index, &self.events);
         let mut r = compliance_with_events(
             &self.households.households,
             &self.visits.visits,
             &events,
             policy,
-            window,
+            self.window,
             Execution::Parallel,
         )?;
         r.visits_outside_window += self.visits.counts.outside_window;
@@ -184,7 +182,7 @@ pub struct ComplianceFiles<R> {
 /// ).unwrap();
 /// let t = read_compliance_csv(files, w, 100, ["households.csv", "visits.csv", "events.csv", "assignments.csv"])
 ///     .map_err(|r| r.to_string())?;
-/// let r = t.compliance(&presets::grid_one_plus_x(), w).unwrap();
+/// let r = t.compliance(&presets::grid_one_plus_x()).unwrap();
 /// assert_eq!(r.triggered.len(), 1); // the funeral: a visit due within 3 days
 /// assert!(t.by_cadre(&r, Accountability::LastDay).is_err()); // no assignments given
 /// # Ok::<(), String>(())
@@ -207,7 +205,7 @@ pub fn read_compliance_csv<R: Read>(
             .max_problems(max_problems)
             .expected_rows(files.expected_visits),
     )?;
-    let mut t = ComplianceTables::new(hs, vs);
+    let mut t = ComplianceTables::new(hs, vs, window);
     if let Some(r) = files.events {
         let parsed = read_events(r, &ReadOptions::new(names[2]));
         t.problems.extend(parsed.report);
@@ -238,7 +236,7 @@ pub fn read_compliance_csv<R: Read>(
 /// let w = Window::year(2024).unwrap();
 /// let t = minqing::io::fast::read_compliance_dir("data/township", w, 100)
 ///     .map_err(|r| r.to_string())?;
-/// let r = t.compliance(&presets::four_fixed_three_arrivals(), w).map_err(|e| e.to_string())?;
+/// let r = t.compliance(&presets::four_fixed_three_arrivals()).map_err(|e| e.to_string())?;
 /// println!("{} of {} met", r.met, r.required);
 /// # Ok::<(), String>(())
 /// ```
@@ -258,34 +256,26 @@ pub fn read_compliance_dir(
         path("assignments.csv"),
     ];
     let mut report = Report::new();
-    let mut open = |i: usize, required: bool| match std::fs::File::open(&names[i]) {
-        Ok(f) => Some(std::io::BufReader::new(f)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => None,
-        Err(e) => {
-            let code = if e.kind() == std::io::ErrorKind::NotFound {
-                Code::InputMissingFile
-            } else {
-                Code::InputIo
-            };
+    let mut open = |i: usize, required: bool| {
+        let seen = report.problems.len();
+        let f = crate::io::csv::open_if_there(&names[i], &mut report);
+        if f.is_none() && required && report.problems.len() == seen {
             report.push(Problem::new(
-                code,
+                Code::InputMissingFile,
                 Location::file(names[i].clone()),
-                format!("无法打开文件：{e}"),
-                format!("cannot open the file: {e}"),
+                "缺少这个文件：快速统计需要户表和走访表",
+                "the file is missing: the fast path needs households and visits",
             ));
-            None
         }
+        f
     };
     let households = open(0, true);
     let visits = open(1, true);
     let events = open(2, false);
     let assignments = open(3, false);
-    let (Some(households), Some(visits)) = (households, visits) else {
+    let (Some(households), Some(visits), true) = (households, visits, report.is_empty()) else {
         return Err(report);
     };
-    if !report.is_empty() {
-        return Err(report);
-    }
     let visit_bytes = visits.get_ref().metadata().map_or(0, |m| m.len());
     let files = ComplianceFiles {
         households,
